@@ -1,0 +1,108 @@
+package io.clusterboot.ipc;
+
+import org.jspecify.annotations.Nullable;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The frames master and workers exchange, one record per frame type.
+ *
+ * @since 0.1.0
+ */
+public final class Frames {
+
+	/**
+	 * Target of a {@link Message} that means the master.
+	 */
+	public static final int MASTER = 0;
+
+	/**
+	 * Target of a {@link Message} that means every worker.
+	 */
+	public static final int ALL_WORKERS = -1;
+
+	private Frames() {
+	}
+
+	/**
+	 * First frame of a worker: who it claims to be and the secret it was launched with.
+	 *
+	 * @param workerId the worker's slot id
+	 * @param pid the worker's process id
+	 * @param secret the per-launch secret from the worker's environment
+	 */
+	public record Hello(int workerId, long pid, String secret) {
+
+		@Override
+		public String toString() {
+			return "Hello[workerId=" + this.workerId + ", pid=" + this.pid + "]";
+		}
+
+	}
+
+	/**
+	 * Master's answer to an accepted {@link Hello}.
+	 *
+	 * @param masterPid the master's process id
+	 * @param heartbeatIntervalMillis how often the worker should send a {@link Heartbeat}
+	 */
+	public record Welcome(long masterPid, long heartbeatIntervalMillis) {
+	}
+
+	/**
+	 * The worker's application is ready and, if it is a web application, its server is
+	 * bound.
+	 *
+	 * @param host the bound host, or {@code null} for a worker without a web server
+	 * @param port the bound port, or {@code -1} for a worker without a web server
+	 */
+	public record Listening(@Nullable String host, int port) {
+	}
+
+	/**
+	 * Periodic sign of life with a small sample of the worker's state.
+	 *
+	 * @param heapUsed bytes of heap in use
+	 * @param heapMax maximum heap size in bytes, or -1 if undefined
+	 * @param requests requests served since the worker started
+	 * @param uptimeMillis time since the worker's JVM started
+	 * @param liveness the worker's Spring liveness state ({@code CORRECT}, {@code BROKEN}),
+	 * or {@code null} before its application context exists
+	 * @param readiness the worker's Spring readiness state, or {@code null}
+	 */
+	public record Heartbeat(long heapUsed, long heapMax, long requests, long uptimeMillis, @Nullable String liveness,
+			@Nullable String readiness) {
+	}
+
+	/**
+	 * A user message.
+	 *
+	 * @param source the sending worker's id, or {@link #MASTER}
+	 * @param target the receiving worker's id, {@link #MASTER} or {@link #ALL_WORKERS}
+	 * @param payload the message as JSON
+	 */
+	public record Message(int source, int target, JsonNode payload) {
+	}
+
+	/**
+	 * An instruction from the master to one worker.
+	 *
+	 * @param action what the worker should do
+	 */
+	public record Command(Action action) {
+
+		/**
+		 * What a worker can be told to do.
+		 */
+		public enum Action {
+
+			/**
+			 * Stop gracefully: stop accepting, finish in-flight requests, exit.
+			 */
+			STOP
+
+		}
+
+	}
+
+}
