@@ -1,0 +1,271 @@
+package io.clusterboot.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration properties for cluster mode.
+ *
+ * @since 0.1.0
+ */
+@ConfigurationProperties("cluster")
+public class ClusterProperties {
+
+	/**
+	 * Number of worker processes: 'auto' for one per available processor (container-aware),
+	 * a positive number, or 0 to run as an ordinary single process.
+	 */
+	private @Nullable WorkerCount workers;
+
+	/**
+	 * Largest number of workers the cluster may be scaled to. Defaults to four per
+	 * available processor, and at least 16.
+	 */
+	private @Nullable Integer maxWorkers;
+
+	/**
+	 * Time the master gives its workers to finish in-flight requests and exit when the
+	 * cluster stops, before it kills what is left. Should be at least
+	 * 'spring.lifecycle.timeout-per-shutdown-phase'.
+	 */
+	private Duration shutdownTimeout = Duration.ofSeconds(35);
+
+	private final Worker worker = new Worker();
+
+	private final Restart restart = new Restart();
+
+	private final Ipc ipc = new Ipc();
+
+	public @Nullable WorkerCount getWorkers() {
+		return this.workers;
+	}
+
+	public void setWorkers(@Nullable WorkerCount workers) {
+		this.workers = workers;
+	}
+
+	public @Nullable Integer getMaxWorkers() {
+		return this.maxWorkers;
+	}
+
+	public void setMaxWorkers(@Nullable Integer maxWorkers) {
+		this.maxWorkers = maxWorkers;
+	}
+
+	/**
+	 * The largest number of workers when {@code cluster.max-workers} is not set.
+	 * @return four per available processor, and at least 16
+	 */
+	public static int defaultMaxWorkers() {
+		return Math.max(16, 4 * Runtime.getRuntime().availableProcessors());
+	}
+
+	public Duration getShutdownTimeout() {
+		return this.shutdownTimeout;
+	}
+
+	public void setShutdownTimeout(Duration shutdownTimeout) {
+		this.shutdownTimeout = shutdownTimeout;
+	}
+
+	public Worker getWorker() {
+		return this.worker;
+	}
+
+	public Restart getRestart() {
+		return this.restart;
+	}
+
+	public Ipc getIpc() {
+		return this.ipc;
+	}
+
+	/**
+	 * Settings of each worker process.
+	 */
+	public static class Worker {
+
+		/**
+		 * Extra JVM options for every worker, added after the master's own options.
+		 */
+		private List<String> jvmArgs = new ArrayList<>();
+
+		/**
+		 * Whether workers run with -XX:+ExitOnOutOfMemoryError, so a worker that runs out of
+		 * memory is replaced instead of limping on.
+		 */
+		private boolean exitOnOutOfMemoryError = true;
+
+		/**
+		 * Whether each worker gets a fair share of the memory limit as its maximum heap
+		 * when no heap size is set on the command line or in 'cluster.worker.jvm-args'.
+		 */
+		private boolean heapShare = true;
+
+		/**
+		 * Time a worker has from being forked to being ready before it is killed and
+		 * counted as failed to boot.
+		 */
+		private Duration bootTimeout = Duration.ofMinutes(3);
+
+		/**
+		 * Time a worker may stay silent (no heartbeat) before it is considered hung: its
+		 * threads are dumped to its output, then it is killed and replaced.
+		 */
+		private Duration timeout = Duration.ofSeconds(30);
+
+		/**
+		 * Interval between a worker's heartbeats to the master.
+		 */
+		private Duration heartbeatInterval = Duration.ofSeconds(1);
+
+		public List<String> getJvmArgs() {
+			return this.jvmArgs;
+		}
+
+		public void setJvmArgs(List<String> jvmArgs) {
+			this.jvmArgs = jvmArgs;
+		}
+
+		public boolean isExitOnOutOfMemoryError() {
+			return this.exitOnOutOfMemoryError;
+		}
+
+		public void setExitOnOutOfMemoryError(boolean exitOnOutOfMemoryError) {
+			this.exitOnOutOfMemoryError = exitOnOutOfMemoryError;
+		}
+
+		public boolean isHeapShare() {
+			return this.heapShare;
+		}
+
+		public void setHeapShare(boolean heapShare) {
+			this.heapShare = heapShare;
+		}
+
+		public Duration getBootTimeout() {
+			return this.bootTimeout;
+		}
+
+		public void setBootTimeout(Duration bootTimeout) {
+			this.bootTimeout = bootTimeout;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public Duration getHeartbeatInterval() {
+			return this.heartbeatInterval;
+		}
+
+		public void setHeartbeatInterval(Duration heartbeatInterval) {
+			this.heartbeatInterval = heartbeatInterval;
+		}
+
+	}
+
+	/**
+	 * Restart policy for workers that exit unexpectedly.
+	 */
+	public static class Restart {
+
+		/**
+		 * Delay before the first restart of a worker that exited unexpectedly.
+		 */
+		private Duration initialDelay = Duration.ofMillis(100);
+
+		/**
+		 * Factor applied to the delay for every further consecutive unexpected exit.
+		 */
+		private double multiplier = 1.5;
+
+		/**
+		 * Longest delay between restarts.
+		 */
+		private Duration maxDelay = Duration.ofSeconds(15);
+
+		/**
+		 * Time a worker must stay ready for its slot's restart delay to start over.
+		 */
+		private Duration resetAfter = Duration.ofSeconds(30);
+
+		/**
+		 * Number of consecutive failures to boot (exits before becoming ready) in one
+		 * worker slot after which the whole cluster stops with an error.
+		 */
+		private int maxBootFailures = 3;
+
+		public Duration getInitialDelay() {
+			return this.initialDelay;
+		}
+
+		public void setInitialDelay(Duration initialDelay) {
+			this.initialDelay = initialDelay;
+		}
+
+		public double getMultiplier() {
+			return this.multiplier;
+		}
+
+		public void setMultiplier(double multiplier) {
+			this.multiplier = multiplier;
+		}
+
+		public Duration getMaxDelay() {
+			return this.maxDelay;
+		}
+
+		public void setMaxDelay(Duration maxDelay) {
+			this.maxDelay = maxDelay;
+		}
+
+		public Duration getResetAfter() {
+			return this.resetAfter;
+		}
+
+		public void setResetAfter(Duration resetAfter) {
+			this.resetAfter = resetAfter;
+		}
+
+		public int getMaxBootFailures() {
+			return this.maxBootFailures;
+		}
+
+		public void setMaxBootFailures(int maxBootFailures) {
+			this.maxBootFailures = maxBootFailures;
+		}
+
+	}
+
+	/**
+	 * Channel between the master and its workers.
+	 */
+	public static class Ipc {
+
+		/**
+		 * Largest frame either side accepts; a larger one closes the connection.
+		 */
+		private DataSize maxFrameSize = DataSize.ofMegabytes(4);
+
+		public DataSize getMaxFrameSize() {
+			return this.maxFrameSize;
+		}
+
+		public void setMaxFrameSize(DataSize maxFrameSize) {
+			this.maxFrameSize = maxFrameSize;
+		}
+
+	}
+
+}

@@ -1,0 +1,84 @@
+package io.clusterboot.autoconfigure;
+
+import jakarta.servlet.Filter;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.tomcat.TomcatWebServerFactory;
+import org.springframework.boot.web.server.context.WebServerInitializedEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+
+import io.clusterboot.message.ClusterMessenger;
+import io.clusterboot.message.WorkerMessenger;
+import io.clusterboot.reuseport.TomcatReusePortCustomizer;
+import io.clusterboot.worker.RequestCountingFilter;
+import io.clusterboot.worker.WorkerRuntime;
+
+/**
+ * Auto-configuration of a cluster worker: its web server shares the port with
+ * {@code SO_REUSEPORT}, it reports where it listens and how many requests it served, and
+ * it gets a {@link ClusterMessenger}.
+ *
+ * @since 0.1.0
+ */
+@AutoConfiguration(after = ClusterAutoConfiguration.class)
+@ConditionalOnProperty("cluster.worker.id")
+public final class ClusterWorkerAutoConfiguration {
+
+	@Bean
+	@ConditionalOnBean(WorkerRuntime.class)
+	@ConditionalOnMissingBean(ClusterMessenger.class)
+	WorkerMessenger clusterMessenger(WorkerRuntime runtime) {
+		return new WorkerMessenger(runtime);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(TomcatWebServerFactory.class)
+	static class TomcatConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		TomcatReusePortCustomizer tomcatReusePortCustomizer() {
+			return new TomcatReusePortCustomizer();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(WebServerInitializedEvent.class)
+	@ConditionalOnBean(WorkerRuntime.class)
+	static class WebServerConfiguration {
+
+		@Bean
+		ApplicationListener<WebServerInitializedEvent> clusterWebServerListener(WorkerRuntime runtime,
+				Environment environment) {
+			return (event) -> {
+				if (event.getApplicationContext().getServerNamespace() == null) {
+					runtime.webServerStarted(environment.getProperty("server.address"), event.getWebServer().getPort());
+				}
+			};
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(Filter.class)
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+	@ConditionalOnBean(WorkerRuntime.class)
+	static class ServletConfiguration {
+
+		@Bean
+		RequestCountingFilter clusterRequestCountingFilter(WorkerRuntime runtime) {
+			return new RequestCountingFilter(runtime.getRequestCounter());
+		}
+
+	}
+
+}

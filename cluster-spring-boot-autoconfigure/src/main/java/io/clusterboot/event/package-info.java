@@ -1,0 +1,7 @@
+/**
+ * Spring application events of the cluster's lifecycle and messages.
+ */
+@NullMarked
+package io.clusterboot.event;
+
+import org.jspecify.annotations.NullMarked;

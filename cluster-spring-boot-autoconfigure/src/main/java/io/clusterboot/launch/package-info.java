@@ -1,0 +1,7 @@
+/**
+ * Building the command line that relaunches the application as a worker.
+ */
+@NullMarked
+package io.clusterboot.launch;
+
+import org.jspecify.annotations.NullMarked;

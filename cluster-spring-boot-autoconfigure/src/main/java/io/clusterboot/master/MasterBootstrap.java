@@ -1,0 +1,271 @@
+package io.clusterboot.master;
+
+import java.io.File;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.context.properties.ConfigurationPropertiesBindingPostProcessor;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.annotation.AnnotationConfigApplicationContext;
+import org.springframework.context.annotation.ClassPathBeanDefinitionScanner;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.type.filter.AnnotationTypeFilter;
+
+import io.clusterboot.autoconfigure.ClusterProperties;
+import io.clusterboot.event.ClusterEventPublisher;
+import io.clusterboot.ipc.FrameCodec;
+import io.clusterboot.ipc.IpcServer;
+import io.clusterboot.launch.JavaCommandLine;
+import io.clusterboot.launch.ProcessWorkerLauncher;
+import io.clusterboot.launch.WorkerCommandFactory;
+import io.clusterboot.message.MasterMessenger;
+import io.clusterboot.supervisor.ClusterSupervisor;
+import io.clusterboot.supervisor.PortGuard;
+import io.clusterboot.worker.WorkerEnvironment;
+
+/**
+ * Turns the process into the cluster's master: checks the port, opens the IPC socket,
+ * starts the master's own small application context (the supervisor, the messenger and
+ * the application's {@link ClusterMaster @ClusterMaster} beans) and supervises the
+ * workers until the cluster stops.
+ *
+ * @since 0.1.0
+ */
+public final class MasterBootstrap {
+
+	private static final Log logger = LogFactory.getLog(MasterBootstrap.class);
+
+	private static final String IPC_DIRECTORY_PREFIX = "cluster-";
+
+	private static final int MAX_SOCKET_PATH = 100;
+
+	private final SpringApplication application;
+
+	private final ConfigurableEnvironment environment;
+
+	private final ClusterProperties properties;
+
+	private MasterBootstrap(SpringApplication application, ConfigurableEnvironment environment) {
+		this.application = application;
+		this.environment = environment;
+		this.properties = Binder.get(environment)
+			.bind("cluster", Bindable.ofInstance(new ClusterProperties()))
+			.orElseGet(ClusterProperties::new);
+	}
+
+	/**
+	 * Run the master until the cluster stops.
+	 * @param application the application being started
+	 * @param environment its prepared environment
+	 * @return the exit code for the process
+	 * @throws PortGuard.PortInUseException if another program holds the port
+	 * @throws IOException if the port or the IPC socket cannot be set up
+	 */
+	public static int run(SpringApplication application, ConfigurableEnvironment environment) throws IOException {
+		return new MasterBootstrap(application, environment).run();
+	}
+
+	private int run() throws IOException {
+		int port = resolvePort();
+		Path directory = createIpcDirectory();
+		try {
+			return supervise(port, directory);
+		}
+		finally {
+			deleteRecursively(directory);
+		}
+	}
+
+	private int supervise(int port, Path directory) throws IOException {
+		FrameCodec codec = new FrameCodec(Math.toIntExact(this.properties.getIpc().getMaxFrameSize().toBytes()));
+		WorkerCommandFactory commands = new WorkerCommandFactory(JavaCommandLine.current(),
+				ManagementFactory.getRuntimeMXBean().getInputArguments(), this.properties.getWorker().getJvmArgs(),
+				this.properties.getWorker().isExitOnOutOfMemoryError(), this.properties.getWorker().isHeapShare());
+		Path socket = directory.resolve("master.sock");
+		Map<String, String> workerEnvironment = new HashMap<>();
+		workerEnvironment.put(WorkerEnvironment.MASTER_SOCKET, socket.toString());
+		workerEnvironment.put(WorkerEnvironment.MASTER_PID, Long.toString(ProcessHandle.current().pid()));
+		if (port > 0) {
+			workerEnvironment.put(WorkerEnvironment.MASTER_PORT, Integer.toString(port));
+		}
+		if (logger.isDebugEnabled()) {
+			logger.debug("Worker command: " + String.join(" ", commands.command(1, 1)));
+		}
+		ProcessWorkerLauncher launcher = new ProcessWorkerLauncher(commands, workerEnvironment,
+				new File(System.getProperty("user.dir")));
+		AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext();
+		context.setEnvironment(this.environment);
+		context.setClassLoader(this.application.getClassLoader());
+		context.setId("cluster-master");
+		ClusterEventPublisher events = new ClusterEventPublisher(context, context);
+		ClusterSupervisor supervisor = new ClusterSupervisor(this.properties, launcher, events, codec.mapper(), port,
+				commands.exitsOnOutOfMemoryError());
+		try (IpcServer server = IpcServer.start(socket, codec, supervisor, Duration.ofSeconds(10))) {
+			context.getBeanFactory().registerSingleton("clusterProperties", this.properties);
+			context.getBeanFactory().registerSingleton("clusterSupervisor", supervisor);
+			context.getBeanFactory()
+				.registerSingleton("clusterMessenger", new MasterMessenger(supervisor, codec.mapper()));
+			ConfigurationPropertiesBindingPostProcessor.register(context);
+			scanMasterBeans(context);
+			context.refresh();
+			installSignalHandlers(supervisor);
+			Thread hook = new Thread(() -> stopOnShutdown(supervisor), "cluster-master-shutdown");
+			Runtime.getRuntime().addShutdownHook(hook);
+			int exitCode = supervisor.run();
+			removeShutdownHook(hook);
+			return exitCode;
+		}
+		finally {
+			context.close();
+			events.close();
+		}
+	}
+
+	private int resolvePort() throws IOException {
+		if (this.application.getWebApplicationType() == WebApplicationType.NONE) {
+			return -1;
+		}
+		int port = this.environment.getProperty("server.port", Integer.class, 8080);
+		if (port < 0) {
+			return -1;
+		}
+		String addressValue = this.environment.getProperty("server.address");
+		InetAddress address = (addressValue != null && !addressValue.isBlank()) ? InetAddress.getByName(addressValue)
+				: null;
+		if (port == 0) {
+			port = PortGuard.pickFreePort(address);
+			logger.info("server.port is 0: all workers will share port " + port);
+			return port;
+		}
+		if (!PortGuard.check(address, port)) {
+			logger.warn("Port " + port + " is already shared by SO_REUSEPORT listeners of this user (another "
+					+ "cluster?); this cluster's workers will share its connections with them");
+		}
+		return port;
+	}
+
+	private void scanMasterBeans(AnnotationConfigApplicationContext context) {
+		Set<String> packages = new LinkedHashSet<>();
+		Class<?> mainClass = this.application.getMainApplicationClass();
+		if (mainClass != null) {
+			packages.add(mainClass.getPackageName());
+		}
+		for (Object source : this.application.getAllSources()) {
+			if (source instanceof Class<?> sourceClass) {
+				packages.add(sourceClass.getPackageName());
+			}
+		}
+		ClassPathBeanDefinitionScanner scanner = new ClassPathBeanDefinitionScanner(context, false,
+				this.environment);
+		scanner.addIncludeFilter(new AnnotationTypeFilter(ClusterMaster.class));
+		int found = scanner.scan(packages.toArray(String[]::new));
+		logger.debug("Found " + found + " @ClusterMaster beans in " + packages);
+	}
+
+	@SuppressWarnings("restriction")
+	private static void installSignalHandlers(ClusterSupervisor supervisor) {
+		for (String name : new String[] { "TERM", "INT" }) {
+			try {
+				sun.misc.Signal.handle(new sun.misc.Signal(name), (signal) -> supervisor.stop(0, "SIG" + name));
+			}
+			catch (IllegalArgumentException | UnsupportedOperationException ex) {
+				logger.debug("Cannot handle SIG" + name + "; the shutdown hook will stop the cluster", ex);
+			}
+		}
+	}
+
+	private void stopOnShutdown(ClusterSupervisor supervisor) {
+		if (supervisor.isStopped()) {
+			return;
+		}
+		supervisor.stop(0, "JVM shutdown");
+		try {
+			supervisor.awaitStopped(this.properties.getShutdownTimeout().plusSeconds(5));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private static void removeShutdownHook(Thread hook) {
+		try {
+			Runtime.getRuntime().removeShutdownHook(hook);
+		}
+		catch (IllegalStateException ex) {
+			// Already shutting down
+		}
+	}
+
+	private static Path createIpcDirectory() throws IOException {
+		Path base = Path.of(System.getProperty("java.io.tmpdir"));
+		if (base.toAbsolutePath().toString().length() > MAX_SOCKET_PATH - 40) {
+			base = Path.of("/tmp");
+		}
+		removeStaleDirectories(base);
+		String prefix = IPC_DIRECTORY_PREFIX + ProcessHandle.current().pid() + "-";
+		if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+			return Files.createTempDirectory(base, prefix,
+					PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+		}
+		return Files.createTempDirectory(base, prefix);
+	}
+
+	/**
+	 * Delete the IPC directories of masters that were killed before they could.
+	 */
+	private static void removeStaleDirectories(Path base) {
+		try (DirectoryStream<Path> directories = Files.newDirectoryStream(base, IPC_DIRECTORY_PREFIX + "*-*")) {
+			for (Path directory : directories) {
+				Long pid = pidOf(directory);
+				if (pid != null && Files.isDirectory(directory) && Files.isWritable(directory)
+						&& ProcessHandle.of(pid).isEmpty()) {
+					deleteRecursively(directory);
+				}
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.debug("Could not clean up stale IPC directories in " + base, ex);
+		}
+	}
+
+	private static @Nullable Long pidOf(Path directory) {
+		String name = directory.getFileName().toString();
+		int end = name.indexOf('-', IPC_DIRECTORY_PREFIX.length());
+		try {
+			return (end > 0) ? Long.parseLong(name.substring(IPC_DIRECTORY_PREFIX.length(), end)) : null;
+		}
+		catch (NumberFormatException ex) {
+			return null;
+		}
+	}
+
+	private static void deleteRecursively(Path directory) {
+		try (Stream<Path> paths = Files.walk(directory)) {
+			paths.sorted(Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
+		}
+		catch (IOException ex) {
+			logger.debug("Could not delete " + directory, ex);
+		}
+	}
+
+}

@@ -1,0 +1,20 @@
+package io.clusterboot.reuseport;
+
+import org.apache.coyote.http11.Http11NioProtocol;
+
+/**
+ * Tomcat's HTTP/1.1 NIO protocol on a {@link ReusePortNioEndpoint}. Set it with
+ * {@code TomcatWebServerFactory.setProtocol(String)}.
+ *
+ * @since 0.1.0
+ */
+public class ReusePortHttp11NioProtocol extends Http11NioProtocol {
+
+	/**
+	 * Create the protocol; Tomcat calls this by reflection.
+	 */
+	public ReusePortHttp11NioProtocol() {
+		super(new ReusePortNioEndpoint());
+	}
+
+}

@@ -1,0 +1,86 @@
+package io.clusterboot.role;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.env.Environment;
+
+import io.clusterboot.autoconfigure.WorkerCount;
+
+/**
+ * The part a process plays in cluster mode.
+ *
+ * @since 0.1.0
+ */
+public enum ClusterRole {
+
+	/**
+	 * An ordinary single process: cluster mode is off, or this is a test.
+	 */
+	STANDALONE,
+
+	/**
+	 * The process that forks, watches and restarts the workers. It runs none of the
+	 * application's beans.
+	 */
+	MASTER,
+
+	/**
+	 * One of the processes that run the application.
+	 */
+	WORKER;
+
+	/**
+	 * Property Spring Boot's test support sets in every environment it prepares.
+	 */
+	static final String TEST_MARKER = "org.springframework.boot.test.context.SpringBootTestContextBootstrapper";
+
+	/**
+	 * Decide the role of this process.
+	 * @param environment the prepared environment
+	 * @param application the application being run, or {@code null} if unknown
+	 * @return the role
+	 * @throws org.springframework.boot.context.properties.bind.BindException if
+	 * {@code cluster.workers} is malformed
+	 */
+	public static ClusterRole of(Environment environment, @Nullable SpringApplication application) {
+		if (environment.containsProperty("cluster.worker.id")) {
+			return WORKER;
+		}
+		WorkerCount workers = Binder.get(environment).bind("cluster.workers", WorkerCount.class).orElse(null);
+		if (workers == null || !workers.isClustered()) {
+			return STANDALONE;
+		}
+		if (environment.containsProperty(TEST_MARKER) || application == null || !isMainApplication(application)) {
+			return STANDALONE;
+		}
+		return MASTER;
+	}
+
+	/**
+	 * Whether the environment belongs to a worker, without looking further.
+	 * @param environment the environment
+	 * @return {@code true} in a worker
+	 */
+	public static boolean isWorker(Environment environment) {
+		return environment.containsProperty("cluster.worker.id");
+	}
+
+	/**
+	 * Whether {@code application} is the process's main application: its main class's
+	 * {@code main} method is running on this thread. Applications started from tests,
+	 * from other applications or from library code are not.
+	 */
+	private static boolean isMainApplication(SpringApplication application) {
+		Class<?> mainClass = application.getMainApplicationClass();
+		if (mainClass == null) {
+			return false;
+		}
+		String name = mainClass.getName();
+		return StackWalker.getInstance()
+			.walk((frames) -> frames.anyMatch((frame) -> frame.getMethodName().equals("main")
+					&& frame.getClassName().equals(name)));
+	}
+
+}

@@ -1,0 +1,127 @@
+package io.clusterboot.role;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
+import org.springframework.boot.context.event.ApplicationPreparedEvent;
+import org.springframework.boot.context.logging.LoggingApplicationListener;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.ApplicationEvent;
+import org.springframework.context.event.GenericApplicationListener;
+import org.springframework.core.ResolvableType;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.util.unit.DataSize;
+
+import io.clusterboot.master.MasterBootstrap;
+import io.clusterboot.worker.WorkerEnvironment;
+import io.clusterboot.worker.WorkerRuntime;
+
+/**
+ * Decides, as soon as the environment is complete and logging is initialised, what this
+ * process is: a {@link ClusterRole#MASTER master} takes the process over and exits with
+ * the cluster's exit code; a {@link ClusterRole#WORKER worker} connects to its master and
+ * carries on starting the application; a {@link ClusterRole#STANDALONE standalone}
+ * process is left alone.
+ *
+ * @since 0.1.0
+ */
+public class ClusterRoleApplicationListener implements GenericApplicationListener {
+
+	/**
+	 * Right after logging is initialised.
+	 */
+	public static final int ORDER = LoggingApplicationListener.DEFAULT_ORDER + 1;
+
+	private static final Log logger = LogFactory.getLog(ClusterRoleApplicationListener.class);
+
+	private static final Object lock = new Object();
+
+	private static @Nullable WorkerRuntime runtime;
+
+	private static boolean attached;
+
+	@Override
+	public boolean supportsEventType(ResolvableType eventType) {
+		Class<?> type = eventType.getRawClass();
+		return type != null && (ApplicationEnvironmentPreparedEvent.class.isAssignableFrom(type)
+				|| ApplicationPreparedEvent.class.isAssignableFrom(type));
+	}
+
+	@Override
+	public int getOrder() {
+		return ORDER;
+	}
+
+	@Override
+	public void onApplicationEvent(ApplicationEvent event) {
+		if (event instanceof ApplicationEnvironmentPreparedEvent prepared) {
+			onEnvironmentPrepared(prepared);
+		}
+		else if (event instanceof ApplicationPreparedEvent prepared) {
+			synchronized (lock) {
+				if (runtime != null && !attached) {
+					attached = true;
+					runtime.attach(prepared.getApplicationContext());
+				}
+			}
+		}
+	}
+
+	private void onEnvironmentPrepared(ApplicationEnvironmentPreparedEvent event) {
+		ConfigurableEnvironment environment = event.getEnvironment();
+		ClusterRole role = ClusterRole.of(environment, event.getSpringApplication());
+		if (role == ClusterRole.WORKER) {
+			prepareWorker(environment);
+		}
+		else if (role == ClusterRole.MASTER) {
+			int exitCode;
+			try {
+				exitCode = MasterBootstrap.run(event.getSpringApplication(), environment);
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+			System.exit(exitCode);
+		}
+	}
+
+	private void prepareWorker(ConfigurableEnvironment environment) {
+		WorkerEnvironment worker = WorkerEnvironment.from(System.getenv());
+		if (worker == null) {
+			return;
+		}
+		if (worker.port() != null) {
+			environment.getPropertySources()
+				.addFirst(new MapPropertySource("clusterWorker", Map.of("server.port", worker.port())));
+		}
+		if (!worker.hasMaster()) {
+			logger.debug("Worker " + worker.workerId() + " has no master; running without one");
+			return;
+		}
+		synchronized (lock) {
+			if (runtime != null) {
+				return;
+			}
+			int maxFrameSize = Math.toIntExact(Binder.get(environment)
+				.bind("cluster.ipc.max-frame-size", DataSize.class)
+				.orElse(DataSize.ofMegabytes(4))
+				.toBytes());
+			try {
+				runtime = WorkerRuntime.connect(worker, maxFrameSize);
+			}
+			catch (IOException ex) {
+				throw new IllegalStateException("Worker " + worker.workerId() + " cannot reach its master (pid "
+						+ worker.masterPid() + ") at " + worker.socket() + ": " + ex.getMessage()
+						+ ". The master has probably exited; a worker cannot run without it", ex);
+			}
+		}
+	}
+
+}
