@@ -1,0 +1,132 @@
+package io.clusterboot.it;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A real two-worker cluster: it serves from both workers, replaces the ones that die and
+ * stops without leaving a process behind.
+ */
+class ClusterLifecycleIT {
+
+	private ClusterProcess cluster;
+
+	@AfterEach
+	void stopCluster() {
+		if (this.cluster != null) {
+			this.cluster.close();
+		}
+	}
+
+	@Test
+	void masterForksTwoWorkersThatBothAnswer() {
+		this.cluster = ClusterProcess.start().awaitReady();
+		List<ProcessHandle> workers = this.cluster.workerProcesses();
+		assertThat(workers).hasSize(2);
+		Map<Integer, Long> answering = this.cluster.answeringWorkers(60);
+		assertThat(answering).containsOnlyKeys(1, 2);
+		assertThat(answering.values()).doesNotContain(this.cluster.masterPid())
+			.containsExactlyInAnyOrderElementsOf(workers.stream().map(ProcessHandle::pid).toList());
+	}
+
+	@Test
+	void workerKilledWithSigkillIsReplacedInItsSlot() {
+		this.cluster = ClusterProcess.start().awaitReady();
+		long killed = this.cluster.workerPid(2);
+		this.cluster.signal(killed, "KILL");
+		long replacement = this.cluster.awaitNewWorker(2, killed);
+		assertThat(ProcessHandle.of(killed)).isEmpty();
+		assertThat(this.cluster.answeringWorkers(60)).containsEntry(2, replacement);
+		ClusterProcess.Event exited = this.cluster.events("exited").get(0);
+		assertThat(exited.pid()).isEqualTo(killed);
+		assertThat(exited.detail("signal")).isEqualTo("KILL");
+		assertThat(exited.detail("cause")).isEqualTo("KILLED");
+		assertThat(exited.detail("planned")).isEqualTo("false");
+	}
+
+	@Test
+	void workerThatExitsWithACodeIsReplaced() {
+		this.cluster = ClusterProcess.start().awaitReady();
+		JsonNode exiting = this.cluster.postTo(1, "/exit?code=42");
+		long pid = exiting.get("pid").asLong();
+		long replacement = this.cluster.awaitNewWorker(1, pid);
+		assertThat(replacement).isNotEqualTo(pid);
+		ClusterProcess.Event exited = this.cluster.events("exited").get(0);
+		assertThat(exited.workerId()).isEqualTo(1);
+		assertThat(exited.detail("code")).isEqualTo("42");
+		assertThat(exited.detail("cause")).isEqualTo("CRASHED");
+		assertThat(this.cluster.outputText()).contains("Worker 1 (pid " + pid + ") exited: crashed with exit code 42");
+	}
+
+	@Test
+	void workerThatCannotBootStopsTheClusterWithAMessage() {
+		this.cluster = ClusterProcess.start("--app.fail-boot=true", "--cluster.restart.initial-delay=10ms");
+		int exitCode = this.cluster.awaitExit(ClusterProcess.START_TIMEOUT);
+		assertThat(exitCode).isNotZero();
+		assertThat(this.cluster.outputText()).containsPattern(
+				"Worker \\d failed to boot 3 times in a row; the last attempt \\(pid \\d+\\) failed to boot \\(exit code 1\\) before it was ready\\. Its output is above");
+		assertThat(this.cluster.outputText()).contains("Failing to boot on purpose");
+		assertNoProcessLeft();
+	}
+
+	@Test
+	void sigtermToTheMasterDrainsEveryWorkerAndLeavesNothingBehind() {
+		this.cluster = ClusterProcess.start().awaitReady();
+		this.cluster.signal(this.cluster.masterPid(), "TERM");
+		assertThat(this.cluster.awaitExit(Duration.ofSeconds(60))).isZero();
+		assertNoProcessLeft();
+		assertThat(this.cluster.events("exited")).hasSize(2)
+			.allSatisfy((event) -> assertThat(event.detail("planned")).isEqualTo("true"));
+		assertThat(this.cluster.outputText()).contains("Stopping the cluster (SIGTERM)").contains("Cluster stopped");
+	}
+
+	@Test
+	void sigintToTheWholeProcessGroupIsAPlannedStop() {
+		this.cluster = ClusterProcess.start().awaitReady();
+		// What Ctrl-C does: every process of the group gets SIGINT at once
+		for (long pid : this.cluster.knownPids()) {
+			this.cluster.signal(pid, "INT");
+		}
+		assertThat(this.cluster.awaitExit(Duration.ofSeconds(60))).isZero();
+		assertNoProcessLeft();
+		assertThat(this.cluster.events("forked")).hasSize(2);
+		assertThat(this.cluster.events("exited")).hasSize(2)
+			.allSatisfy((event) -> assertThat(event.detail("planned")).isEqualTo("true"));
+	}
+
+	@Test
+	void killingTheMasterWithSigkillMakesEveryWorkerExit() {
+		this.cluster = ClusterProcess.start().awaitReady();
+		List<ProcessHandle> workers = this.cluster.workerProcesses();
+		this.cluster.signal(this.cluster.masterPid(), "KILL");
+		await().atMost(Duration.ofSeconds(30))
+			.untilAsserted(() -> assertThat(workers).noneMatch(ProcessHandle::isAlive));
+		assertThat(this.cluster.outputText()).contains("lost its master");
+		assertThat(ClusterProcess.freePortIsBindable(this.cluster.port())).isTrue();
+	}
+
+	@Test
+	void serverPortZeroMeansOneFreePortForAllWorkers() {
+		this.cluster = ClusterProcess.start("--server.port=0");
+		int port = Integer.parseInt(this.cluster.awaitOutput("all workers will share port (\\d+)").group(1));
+		this.cluster.awaitReady();
+		assertThat(this.cluster.events("listening")).hasSize(2)
+			.allSatisfy((event) -> assertThat(event.detail("port")).isEqualTo(Integer.toString(port)));
+	}
+
+	private void assertNoProcessLeft() {
+		await().atMost(Duration.ofSeconds(30))
+			.untilAsserted(() -> assertThat(this.cluster.knownPids())
+				.allSatisfy((pid) -> assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).isEmpty()));
+	}
+
+}

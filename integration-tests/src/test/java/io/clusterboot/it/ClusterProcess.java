@@ -1,0 +1,473 @@
+package io.clusterboot.it;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A real cluster of the test application: a master JVM started with
+ * {@link ProcessBuilder}, its workers, and their shared output. Closing it kills every
+ * process it started, the workers included, even when the master is gone.
+ */
+final class ClusterProcess implements AutoCloseable {
+
+	private static final Set<Long> LIVE_PIDS = ConcurrentHashMap.newKeySet();
+
+	private static final Pattern EVENT = Pattern.compile("CLUSTER-EVENT type=(\\w+) worker=(\\d+) pid=(\\d+)(.*)");
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+	static {
+		Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE_PIDS
+			.forEach((pid) -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly))));
+	}
+
+	private final Process master;
+
+	private final int port;
+
+	private final List<String> output = new ArrayList<>();
+
+	private final Set<Long> pids = ConcurrentHashMap.newKeySet();
+
+	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+	private ClusterProcess(List<String> command, int port) {
+		this.port = port;
+		try {
+			this.master = new ProcessBuilder(command).redirectErrorStream(true).start();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		track(this.master.pid());
+		Thread reader = new Thread(this::readOutput, "cluster-output-" + this.master.pid());
+		reader.setDaemon(true);
+		reader.start();
+	}
+
+	/**
+	 * Start the test application with {@code java -jar}.
+	 */
+	static ClusterProcess startJar(List<String> jvmOptions, String... arguments) {
+		List<String> command = new ArrayList<>();
+		command.add(java());
+		command.addAll(defaultJvmOptions());
+		command.addAll(jvmOptions);
+		command.add("-jar");
+		command.add(jar());
+		return start(command, arguments);
+	}
+
+	/**
+	 * Start the test application with {@code java -cp ... MainClass}.
+	 */
+	static ClusterProcess startClassPath(List<String> jvmOptions, String... arguments) {
+		List<String> command = new ArrayList<>();
+		command.add(java());
+		command.addAll(defaultJvmOptions());
+		command.addAll(jvmOptions);
+		command.add("-cp");
+		command.add(System.getProperty("java.class.path"));
+		command.add("io.clusterboot.it.app.TestApplication");
+		return start(command, arguments);
+	}
+
+	static ClusterProcess start(String... arguments) {
+		return startJar(List.of(), arguments);
+	}
+
+	private static ClusterProcess start(List<String> command, String... arguments) {
+		List<String> args = new ArrayList<>(Arrays.asList(arguments));
+		int port = Arrays.stream(arguments)
+			.filter((argument) -> argument.startsWith("--server.port="))
+			.map((argument) -> Integer.parseInt(argument.substring("--server.port=".length())))
+			.findFirst()
+			.orElse(-2);
+		if (port == -2) {
+			port = freePort();
+			args.add("--server.port=" + port);
+		}
+		command.addAll(args);
+		return new ClusterProcess(command, port);
+	}
+
+	private static List<String> defaultJvmOptions() {
+		// Quick start-up for short-lived test JVMs; workers inherit it
+		return List.of("-XX:TieredStopAtLevel=1", "-Xshare:auto");
+	}
+
+	static String java() {
+		return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+	}
+
+	static String jar() {
+		return System.getProperty("cluster.it.jar");
+	}
+
+	static int freePort() {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/**
+	 * Whether a plain (non-shared) listener can bind the port, i.e. no process holds it.
+	 */
+	static boolean freePortIsBindable(int port) {
+		try (ServerSocket socket = new ServerSocket(port)) {
+			return true;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+	private static void track(long pid) {
+		LIVE_PIDS.add(pid);
+	}
+
+	private void readOutput() {
+		try (BufferedReader reader = new BufferedReader(
+				new InputStreamReader(this.master.getInputStream(), StandardCharsets.UTF_8))) {
+			String line;
+			while ((line = reader.readLine()) != null) {
+				System.out.println("[cluster " + this.master.pid() + "] " + line);
+				Matcher event = EVENT.matcher(line);
+				if (event.find()) {
+					long pid = Long.parseLong(event.group(3));
+					this.pids.add(pid);
+					track(pid);
+				}
+				synchronized (this.output) {
+					this.output.add(line);
+				}
+			}
+		}
+		catch (IOException ex) {
+			// The process has gone
+		}
+	}
+
+	Process master() {
+		return this.master;
+	}
+
+	long masterPid() {
+		return this.master.pid();
+	}
+
+	int port() {
+		return this.port;
+	}
+
+	List<String> output() {
+		synchronized (this.output) {
+			return new ArrayList<>(this.output);
+		}
+	}
+
+	String outputText() {
+		return String.join("\n", output());
+	}
+
+	/**
+	 * Wait for a line of output matching {@code regex}.
+	 */
+	Matcher awaitOutput(String regex) {
+		return awaitOutput(regex, START_TIMEOUT);
+	}
+
+	Matcher awaitOutput(String regex, Duration timeout) {
+		Pattern pattern = Pattern.compile(regex);
+		Matcher[] found = new Matcher[1];
+		try {
+			Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(50)).until(() -> {
+				for (String line : output()) {
+					Matcher matcher = pattern.matcher(line);
+					if (matcher.find()) {
+						found[0] = matcher;
+						return true;
+					}
+				}
+				return false;
+			});
+		}
+		catch (ConditionTimeoutException ex) {
+			throw new AssertionError("No output matching /" + regex + "/ within " + timeout + "; output:\n"
+					+ outputText(), ex);
+		}
+		return found[0];
+	}
+
+	/**
+	 * The cluster's events so far, in order.
+	 */
+	List<Event> events() {
+		List<Event> events = new ArrayList<>();
+		for (String line : output()) {
+			Matcher matcher = EVENT.matcher(line);
+			if (matcher.find()) {
+				events.add(new Event(matcher.group(1), Integer.parseInt(matcher.group(2)),
+						Long.parseLong(matcher.group(3)), matcher.group(4).trim()));
+			}
+		}
+		return events;
+	}
+
+	List<Event> events(String type) {
+		return events().stream().filter((event) -> event.type().equals(type)).toList();
+	}
+
+	/**
+	 * Wait until the cluster has said it is ready and every slot answers.
+	 */
+	ClusterProcess awaitReady() {
+		awaitOutput("Cluster ready: ");
+		return this;
+	}
+
+	/**
+	 * The pid of the worker currently listening in a slot, from the events.
+	 */
+	long workerPid(int workerId) {
+		long pid = -1;
+		for (Event event : events()) {
+			if (event.workerId() == workerId && event.type().equals("listening")) {
+				pid = event.pid();
+			}
+			if (event.pid() == pid && event.type().equals("exited")) {
+				pid = -1;
+			}
+		}
+		return pid;
+	}
+
+	/**
+	 * Wait until slot {@code workerId} has a listening worker other than
+	 * {@code previousPid}.
+	 */
+	long awaitNewWorker(int workerId, long previousPid) {
+		long[] pid = new long[1];
+		try {
+			Awaitility.await().atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(50)).until(() -> {
+				pid[0] = workerPid(workerId);
+				return pid[0] > 0 && pid[0] != previousPid;
+			});
+		}
+		catch (ConditionTimeoutException ex) {
+			throw new AssertionError("Worker " + workerId + " was not replaced; output:\n" + outputText(), ex);
+		}
+		return pid[0];
+	}
+
+	List<ProcessHandle> workerProcesses() {
+		return this.master.toHandle().children().toList();
+	}
+
+	/**
+	 * Wait until the master has exited and return its exit code.
+	 */
+	int awaitExit(Duration timeout) {
+		try {
+			if (!this.master.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+				throw new AssertionError("Master still running after " + timeout + "; output:\n" + outputText());
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new AssertionError(ex);
+		}
+		return this.master.exitValue();
+	}
+
+	/**
+	 * Every pid this cluster has shown: master and workers.
+	 */
+	Set<Long> knownPids() {
+		Set<Long> all = ConcurrentHashMap.newKeySet();
+		all.addAll(this.pids);
+		all.add(this.master.pid());
+		return all;
+	}
+
+	void signal(long pid, String signal) {
+		try {
+			Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+			if (kill.waitFor() != 0) {
+				throw new AssertionError("kill -" + signal + " " + pid + " failed");
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new AssertionError(ex);
+		}
+	}
+
+	JsonNode get(String path) {
+		return request(HttpRequest.newBuilder(uri(path)).GET());
+	}
+
+	JsonNode post(String path) {
+		return request(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()));
+	}
+
+	/**
+	 * Send a request on a new connection each time until the worker in slot
+	 * {@code workerId} answers it (the kernel picks the worker per connection).
+	 */
+	JsonNode postTo(int workerId, String path) {
+		for (int attempt = 0; attempt < 500; attempt++) {
+			JsonNode response = requestOnNewConnection("POST", path);
+			if (response.get("worker").asInt() == workerId) {
+				return response;
+			}
+		}
+		throw new AssertionError("Worker " + workerId + " never answered " + path);
+	}
+
+	/**
+	 * The distinct pids that answer {@code GET /} over new connections.
+	 */
+	Map<Integer, Long> answeringWorkers(int requests) {
+		Map<Integer, Long> workers = new ConcurrentHashMap<>();
+		for (int i = 0; i < requests; i++) {
+			JsonNode response = requestOnNewConnection("GET", "/");
+			workers.put(response.get("worker").asInt(), response.get("pid").asLong());
+		}
+		return workers;
+	}
+
+	/**
+	 * One request on a connection of its own, closed after the response.
+	 */
+	JsonNode requestOnNewConnection(String method, String path) {
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress("127.0.0.1", this.port), 5000);
+			socket.setSoTimeout(10000);
+			String request = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + this.port
+					+ "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+			socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+			String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+			int headerEnd = response.indexOf("\r\n\r\n");
+			if (!response.startsWith("HTTP/1.1 200") || headerEnd < 0) {
+				throw new AssertionError("Unexpected response to " + method + " " + path + ": " + response);
+			}
+			String headers = response.substring(0, headerEnd).toLowerCase(Locale.ROOT);
+			String body = response.substring(headerEnd + 4);
+			if (headers.contains("transfer-encoding: chunked")) {
+				body = dechunk(body);
+			}
+			return JSON.readTree(body);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private static String dechunk(String chunked) {
+		StringBuilder body = new StringBuilder();
+		int position = 0;
+		while (true) {
+			int lineEnd = chunked.indexOf("\r\n", position);
+			int size = Integer.parseInt(chunked.substring(position, lineEnd).trim(), 16);
+			if (size == 0) {
+				return body.toString();
+			}
+			body.append(chunked, lineEnd + 2, lineEnd + 2 + size);
+			position = lineEnd + 2 + size + 2;
+		}
+	}
+
+	private URI uri(String path) {
+		return URI.create("http://127.0.0.1:" + this.port + path);
+	}
+
+	private JsonNode request(HttpRequest.Builder request) {
+		return request(this.http, request);
+	}
+
+	private static JsonNode request(HttpClient client, HttpRequest.Builder request) {
+		try {
+			HttpResponse<String> response = client.send(request.timeout(Duration.ofSeconds(10)).build(),
+					HttpResponse.BodyHandlers.ofString());
+			if (response.statusCode() != 200) {
+				throw new AssertionError("HTTP " + response.statusCode() + ": " + response.body());
+			}
+			return JSON.readTree(response.body());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new AssertionError(ex);
+		}
+	}
+
+	@Override
+	public void close() {
+		List<ProcessHandle> all = new ArrayList<>();
+		all.add(this.master.toHandle());
+		this.master.toHandle().descendants().forEach(all::add);
+		knownPids().forEach((pid) -> ProcessHandle.of(pid).ifPresent(all::add));
+		all.forEach(ProcessHandle::destroyForcibly);
+		for (ProcessHandle handle : all) {
+			try {
+				handle.onExit().get(10, TimeUnit.SECONDS);
+			}
+			catch (Exception ex) {
+				// Best effort: the shutdown hook tries again
+			}
+			LIVE_PIDS.remove(handle.pid());
+		}
+	}
+
+	/**
+	 * One line of the master's event log.
+	 */
+	record Event(String type, int workerId, long pid, String details) {
+
+		String detail(String name) {
+			Matcher matcher = Pattern.compile("\\b" + name + "=(\\S+)").matcher(this.details);
+			return matcher.find() ? matcher.group(1) : null;
+		}
+
+	}
+
+}
