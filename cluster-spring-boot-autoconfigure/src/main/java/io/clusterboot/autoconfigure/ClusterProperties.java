@@ -258,6 +258,19 @@ public class ClusterProperties {
 		 */
 		private DataSize maxFrameSize = DataSize.ofMegabytes(4);
 
+		/**
+		 * Time a new connection has to authenticate before the master closes it.
+		 */
+		private Duration handshakeTimeout = Duration.ofSeconds(10);
+
+		public Duration getHandshakeTimeout() {
+			return this.handshakeTimeout;
+		}
+
+		public void setHandshakeTimeout(Duration handshakeTimeout) {
+			this.handshakeTimeout = handshakeTimeout;
+		}
+
 		public DataSize getMaxFrameSize() {
 			return this.maxFrameSize;
 		}

@@ -120,7 +120,8 @@ public final class MasterBootstrap {
 		ClusterEventPublisher events = new ClusterEventPublisher(context, context);
 		ClusterSupervisor supervisor = new ClusterSupervisor(this.properties, launcher, events, codec.mapper(), port,
 				commands.exitsOnOutOfMemoryError());
-		try (IpcServer server = IpcServer.start(socket, codec, supervisor, Duration.ofSeconds(10))) {
+		try (IpcServer server = IpcServer.start(socket, codec, supervisor,
+				this.properties.getIpc().getHandshakeTimeout())) {
 			context.getBeanFactory().registerSingleton("clusterProperties", this.properties);
 			context.getBeanFactory().registerSingleton("clusterSupervisor", supervisor);
 			context.getBeanFactory()

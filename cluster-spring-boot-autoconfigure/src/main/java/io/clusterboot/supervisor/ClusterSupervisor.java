@@ -52,6 +52,13 @@ public final class ClusterSupervisor implements IpcServer.Handler {
 
 	private static final Duration THREAD_DUMP_GRACE = Duration.ofSeconds(2);
 
+	/**
+	 * Stop requests this close to the first one are the same request: one Ctrl-C under
+	 * {@code mvn spring-boot:run} brings SIGINT to the whole process group and, a moment
+	 * later, SIGTERM from Maven.
+	 */
+	private static final Duration DUPLICATE_STOP_WINDOW = Duration.ofSeconds(2);
+
 	private final ClusterProperties properties;
 
 	private final WorkerLauncher launcher;
@@ -89,6 +96,8 @@ public final class ClusterSupervisor implements IpcServer.Handler {
 	private int target;
 
 	private boolean stopping;
+
+	private long stopRequestedNanos;
 
 	private int exitCode;
 
@@ -180,7 +189,7 @@ public final class ClusterSupervisor implements IpcServer.Handler {
 	/**
 	 * Stop the cluster gracefully: every worker drains and exits within
 	 * {@code cluster.shutdown-timeout}, then the rest are killed. A second stop while the
-	 * first runs kills the remaining workers at once.
+	 * first runs, and more than two seconds after it, kills the remaining workers at once.
 	 */
 	public void stop() {
 		stop(0, "stop requested");
@@ -265,7 +274,7 @@ public final class ClusterSupervisor implements IpcServer.Handler {
 			if (!this.slots.containsKey(workerId)) {
 				throw new NoSuchWorkerException(workerId, this.target);
 			}
-			return startRollout("restart worker " + workerId, ExitCause.STOPPED, List.of(workerId));
+			return startRollout("replacement of worker " + workerId, ExitCause.STOPPED, List.of(workerId));
 		});
 	}
 
@@ -469,31 +478,39 @@ public final class ClusterSupervisor implements IpcServer.Handler {
 		worker.listeningNanos = System.nanoTime();
 		worker.host = listening.host();
 		worker.port = listening.port();
-		Slot slot = this.slots.get(worker.id);
-		if (slot != null) {
-			slot.bootFailures = 0;
-			if (slot.replacement == worker) {
-				Worker old = slot.worker;
-				slot.worker = worker;
-				slot.replacement = null;
-				if (old != null && this.rollout != null) {
-					this.rollout.draining = old;
-					requestStop(old, this.rollout.cause);
-				}
-				else if (old != null) {
-					requestStop(old, ExitCause.STOPPED);
-				}
-			}
-		}
 		registerConnection(worker);
 		logger.debug(capitalize(worker) + " is listening" + ((worker.port > 0) ? " on port " + worker.port : "")
 				+ " " + millisSince(worker.forkedNanos) + "ms after fork");
 		this.events.listening(info(worker));
+		Slot slot = this.slots.get(worker.id);
+		if (slot != null) {
+			slot.bootFailures = 0;
+			if (slot.replacement == worker) {
+				takeOver(slot, worker);
+			}
+		}
 		if (!this.ready && allReady()) {
 			this.ready = true;
 			logger.info("Cluster ready: " + this.target + " workers listening"
 					+ ((this.port > 0) ? " on port " + this.port : "") + ", " + millisSince(this.startedNanos)
 					+ "ms after start");
+		}
+	}
+
+	/**
+	 * A replacement is ready: it takes the slot, and the worker it replaces drains.
+	 */
+	private void takeOver(Slot slot, Worker replacement) {
+		Worker old = slot.worker;
+		slot.worker = replacement;
+		slot.replacement = null;
+		registerConnection(replacement);
+		if (old != null) {
+			ExitCause cause = (this.rollout != null) ? this.rollout.cause : ExitCause.STOPPED;
+			if (this.rollout != null) {
+				this.rollout.draining = old;
+			}
+			requestStop(old, cause);
 		}
 	}
 
@@ -750,6 +767,10 @@ public final class ClusterSupervisor implements IpcServer.Handler {
 
 	private void doStop(int code, String reason) {
 		if (this.stopping) {
+			if (System.nanoTime() - this.stopRequestedNanos < DUPLICATE_STOP_WINDOW.toNanos()) {
+				logger.debug("Ignoring " + reason + ": the cluster is already stopping");
+				return;
+			}
 			if (!this.workers.isEmpty()) {
 				logger.warn("Asked to stop again (" + reason + "); killing the remaining " + this.workers.size()
 						+ " workers now");
@@ -759,6 +780,7 @@ public final class ClusterSupervisor implements IpcServer.Handler {
 		}
 		logger.info("Stopping the cluster (" + reason + "): draining " + this.workers.size() + " workers");
 		this.stopping = true;
+		this.stopRequestedNanos = System.nanoTime();
 		this.exitCode = code;
 		if (this.rollout != null) {
 			finishRollout("the cluster is stopping");
@@ -822,7 +844,8 @@ public final class ClusterSupervisor implements IpcServer.Handler {
 		}
 		Rollout rollout = new Rollout(reason, cause, slotIds);
 		this.rollout = rollout;
-		logger.info("Rolling " + reason + " of " + slotIds.size() + " worker" + ((slotIds.size() != 1) ? "s" : ""));
+		logger.info("Starting rolling " + reason + " (" + slotIds.size() + " worker"
+				+ ((slotIds.size() != 1) ? "s" : "") + ")");
 		advanceRollout();
 		return rollout.status(null, null);
 	}

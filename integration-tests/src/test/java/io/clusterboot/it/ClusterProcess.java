@@ -1,7 +1,9 @@
 package io.clusterboot.it;
 
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -352,13 +354,29 @@ final class ClusterProcess implements AutoCloseable {
 	 * {@code workerId} answers it (the kernel picks the worker per connection).
 	 */
 	JsonNode postTo(int workerId, String path) {
+		return requestTo(workerId, "POST", path);
+	}
+
+	/**
+	 * Send a request to the worker in slot {@code workerId}: open connections until one
+	 * reaches that worker (the kernel picks the worker per connection), asking each who
+	 * it is with a harmless {@code GET /}, then send the request on that connection.
+	 */
+	JsonNode requestTo(int workerId, String method, String path) {
 		for (int attempt = 0; attempt < 500; attempt++) {
-			JsonNode response = requestOnNewConnection("POST", path);
-			if (response.get("worker").asInt() == workerId) {
-				return response;
+			try (Socket socket = new Socket()) {
+				socket.connect(new InetSocketAddress("127.0.0.1", this.port), 5000);
+				socket.setSoTimeout(10000);
+				JsonNode identity = exchange(socket, "GET", "/", true);
+				if (identity.get("worker").asInt() == workerId) {
+					return exchange(socket, method, path, false);
+				}
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
 			}
 		}
-		throw new AssertionError("Worker " + workerId + " never answered " + path);
+		throw new AssertionError("Worker " + workerId + " never answered " + method + " " + path);
 	}
 
 	/**
@@ -380,38 +398,60 @@ final class ClusterProcess implements AutoCloseable {
 		try (Socket socket = new Socket()) {
 			socket.connect(new InetSocketAddress("127.0.0.1", this.port), 5000);
 			socket.setSoTimeout(10000);
-			String request = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + this.port
-					+ "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
-			socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
-			String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-			int headerEnd = response.indexOf("\r\n\r\n");
-			if (!response.startsWith("HTTP/1.1 200") || headerEnd < 0) {
-				throw new AssertionError("Unexpected response to " + method + " " + path + ": " + response);
-			}
-			String headers = response.substring(0, headerEnd).toLowerCase(Locale.ROOT);
-			String body = response.substring(headerEnd + 4);
-			if (headers.contains("transfer-encoding: chunked")) {
-				body = dechunk(body);
-			}
-			return JSON.readTree(body);
+			return exchange(socket, method, path, false);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
 	}
 
-	private static String dechunk(String chunked) {
-		StringBuilder body = new StringBuilder();
-		int position = 0;
-		while (true) {
-			int lineEnd = chunked.indexOf("\r\n", position);
-			int size = Integer.parseInt(chunked.substring(position, lineEnd).trim(), 16);
-			if (size == 0) {
-				return body.toString();
-			}
-			body.append(chunked, lineEnd + 2, lineEnd + 2 + size);
-			position = lineEnd + 2 + size + 2;
+	private JsonNode exchange(Socket socket, String method, String path, boolean keepAlive) throws IOException {
+		String request = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + this.port
+				+ "\r\nContent-Length: 0\r\n" + (keepAlive ? "" : "Connection: close\r\n") + "\r\n";
+		socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+		InputStream input = socket.getInputStream();
+		String head = readHead(input);
+		if (!head.startsWith("HTTP/1.1 200")) {
+			throw new AssertionError("Unexpected response to " + method + " " + path + ": " + head);
 		}
+		String lower = head.toLowerCase(Locale.ROOT);
+		ByteArrayOutputStream body = new ByteArrayOutputStream();
+		if (lower.contains("transfer-encoding: chunked")) {
+			int size;
+			while ((size = Integer.parseInt(readLine(input).trim(), 16)) > 0) {
+				body.write(input.readNBytes(size));
+				readLine(input);
+			}
+			readLine(input);
+		}
+		else {
+			Matcher length = Pattern.compile("content-length: (\\d+)").matcher(lower);
+			body.write(length.find() ? input.readNBytes(Integer.parseInt(length.group(1))) : input.readAllBytes());
+		}
+		return JSON.readTree(body.toString(StandardCharsets.UTF_8));
+	}
+
+	private static String readHead(InputStream input) throws IOException {
+		StringBuilder head = new StringBuilder();
+		String line;
+		while (!(line = readLine(input)).isEmpty()) {
+			head.append(line).append('\n');
+		}
+		return head.toString();
+	}
+
+	private static String readLine(InputStream input) throws IOException {
+		StringBuilder line = new StringBuilder();
+		int c;
+		while ((c = input.read()) != -1 && c != '\n') {
+			if (c != '\r') {
+				line.append((char) c);
+			}
+		}
+		if (c == -1 && line.isEmpty()) {
+			throw new IOException("Connection closed before a complete response");
+		}
+		return line.toString();
 	}
 
 	private URI uri(String path) {
