@@ -1,0 +1,64 @@
+package io.clusterboot.sample;
+
+import java.time.LocalTime;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.event.EventListener;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+
+import io.clusterboot.event.ClusterMessageEvent;
+import io.clusterboot.message.ClusterMessenger;
+
+/**
+ * A per-worker cache that is evicted everywhere at once: {@code DELETE /cache/{key}} on
+ * any worker broadcasts the eviction to every worker, itself included.
+ */
+@RestController
+class GreetingCache {
+
+	private static final Log logger = LogFactory.getLog(GreetingCache.class);
+
+	private final Map<String, String> cache = new ConcurrentHashMap<>();
+
+	private final ClusterMessenger messenger;
+
+	private final int workerId;
+
+	GreetingCache(ClusterMessenger messenger, @Value("${cluster.worker.id:0}") int workerId) {
+		this.messenger = messenger;
+		this.workerId = workerId;
+	}
+
+	@GetMapping("/cache/{key}")
+	Map<String, Object> get(@PathVariable String key) {
+		String value = this.cache.computeIfAbsent(key, (k) -> "hello " + k + ", cached at " + LocalTime.now());
+		return Map.of("worker", this.workerId, "key", key, "value", value);
+	}
+
+	@DeleteMapping("/cache/{key}")
+	Map<String, Object> evictEverywhere(@PathVariable String key) {
+		boolean sent = this.messenger.sendToAllWorkers(new Eviction(key));
+		return Map.of("worker", this.workerId, "key", key, "broadcast", sent);
+	}
+
+	@EventListener
+	void onEviction(ClusterMessageEvent event) {
+		Eviction eviction = event.getPayload(Eviction.class);
+		this.cache.remove(eviction.key());
+		logger.info("Worker " + this.workerId + " evicted '" + eviction.key() + "' (asked by "
+				+ (event.getMessage().isFromMaster() ? "the master" : "worker " + event.getMessage().getSenderId())
+				+ ")");
+	}
+
+	record Eviction(String key) {
+	}
+
+}
