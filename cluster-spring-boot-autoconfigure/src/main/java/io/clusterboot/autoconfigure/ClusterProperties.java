@@ -42,6 +42,10 @@ public class ClusterProperties {
 
 	private final Ipc ipc = new Ipc();
 
+	private final Health health = new Health();
+
+	private final Metrics metrics = new Metrics();
+
 	public @Nullable WorkerCount getWorkers() {
 		return this.workers;
 	}
@@ -84,6 +88,14 @@ public class ClusterProperties {
 
 	public Ipc getIpc() {
 		return this.ipc;
+	}
+
+	public Health getHealth() {
+		return this.health;
+	}
+
+	public Metrics getMetrics() {
+		return this.metrics;
 	}
 
 	/**
@@ -277,6 +289,47 @@ public class ClusterProperties {
 
 		public void setMaxFrameSize(DataSize maxFrameSize) {
 			this.maxFrameSize = maxFrameSize;
+		}
+
+	}
+
+	/**
+	 * The 'cluster' health contributor.
+	 */
+	public static class Health {
+
+		/**
+		 * Number of listening workers below which the cluster is reported DOWN.
+		 */
+		private int minWorkers = 1;
+
+		public int getMinWorkers() {
+			return this.minWorkers;
+		}
+
+		public void setMinWorkers(int minWorkers) {
+			this.minWorkers = minWorkers;
+		}
+
+	}
+
+	/**
+	 * Metrics of the whole cluster.
+	 */
+	public static class Metrics {
+
+		/**
+		 * Time the Prometheus scrape waits for the other workers' metrics; a worker that
+		 * does not answer in time is reported as such and left out.
+		 */
+		private Duration scrapeTimeout = Duration.ofSeconds(2);
+
+		public Duration getScrapeTimeout() {
+			return this.scrapeTimeout;
+		}
+
+		public void setScrapeTimeout(Duration scrapeTimeout) {
+			this.scrapeTimeout = scrapeTimeout;
 		}
 
 	}

@@ -17,7 +17,13 @@ enum FrameType {
 
 	MESSAGE(5, Frames.Message.class),
 
-	COMMAND(6, Frames.Command.class);
+	COMMAND(6, Frames.Command.class),
+
+	STATE(7, Frames.State.class),
+
+	REQUEST(8, Frames.Request.class),
+
+	REPLY(9, Frames.Reply.class);
 
 	private static final FrameType[] BY_CODE = new FrameType[16];
 

@@ -1,8 +1,13 @@
 package io.clusterboot.ipc;
 
+import java.util.Map;
+import java.util.Set;
+
 import org.jspecify.annotations.Nullable;
 
 import tools.jackson.databind.JsonNode;
+
+import io.clusterboot.supervisor.ClusterSnapshot;
 
 /**
  * The frames master and workers exchange, one record per frame type.
@@ -82,6 +87,74 @@ public final class Frames {
 	 * @param payload the message as JSON
 	 */
 	public record Message(int source, int target, JsonNode payload) {
+	}
+
+	/**
+	 * The master's view of the whole cluster, pushed to every worker whenever it changes
+	 * and at every heartbeat interval.
+	 *
+	 * @param snapshot the cluster's state
+	 */
+	public record State(ClusterSnapshot snapshot) {
+	}
+
+	/**
+	 * A request that expects a {@link Reply}: from a worker to the master (an operation
+	 * on the cluster, a scrape of the other workers) or from the master to a worker (a
+	 * scrape of its metrics).
+	 *
+	 * @param id correlates the reply, unique per sender
+	 * @param action what is asked
+	 * @param workerId the worker the action concerns, if any
+	 * @param count the number of workers, for {@link Action#SCALE}
+	 * @param format the exposition format, for {@link Action#SCRAPE}
+	 * @param names the only metric names to include, for {@link Action#SCRAPE}, or
+	 * {@code null} for all
+	 */
+	public record Request(long id, Action action, @Nullable Integer workerId, @Nullable Integer count,
+			@Nullable String format, @Nullable Set<String> names) {
+
+		/**
+		 * What a request asks for.
+		 */
+		public enum Action {
+
+			/**
+			 * Run {@code count} workers.
+			 */
+			SCALE,
+
+			/**
+			 * Replace every worker, one at a time.
+			 */
+			RESTART,
+
+			/**
+			 * Replace one worker gracefully.
+			 */
+			REPLACE,
+
+			/**
+			 * Gather the metrics of every other worker (worker to master), or of this
+			 * worker (master to worker).
+			 */
+			SCRAPE
+
+		}
+
+	}
+
+	/**
+	 * The answer to a {@link Request}.
+	 *
+	 * @param id the request's id
+	 * @param status an HTTP-like status: 200 done, 202 accepted, 400 bad request, 404 no
+	 * such worker, 409 conflict, 500 failure, 503 not answered in time
+	 * @param message a description for people, if any
+	 * @param scrapes for a scrape: exposition text by worker id ({@code null} text for a
+	 * worker that did not answer in time)
+	 */
+	public record Reply(long id, int status, @Nullable String message, @Nullable Map<Integer, String> scrapes) {
 	}
 
 	/**

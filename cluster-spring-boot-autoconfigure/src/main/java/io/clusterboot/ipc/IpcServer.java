@@ -309,7 +309,18 @@ public final class IpcServer implements Closeable {
 			if (this.closed) {
 				return false;
 			}
-			ByteBuffer bytes = IpcServer.this.codec.encode(frame);
+			return sendEncoded(IpcServer.this.codec.encode(frame));
+		}
+
+		/**
+		 * Queue a frame encoded once for several connections; never blocks.
+		 * @param bytes the encoded frame, length prefix included, positioned at its start
+		 * @return {@code false} if the connection is closed or its peer has stopped reading
+		 */
+		public boolean sendEncoded(ByteBuffer bytes) {
+			if (this.closed) {
+				return false;
+			}
 			if (this.queuedBytes.addAndGet(bytes.remaining()) > MAX_QUEUED_BYTES) {
 				this.queuedBytes.addAndGet(-bytes.remaining());
 				logger.warn("Dropped a frame to " + this.attachment + ": it has " + MAX_QUEUED_BYTES
@@ -385,7 +396,7 @@ public final class IpcServer implements Closeable {
 					return;
 				}
 				this.outbound.poll();
-				this.queuedBytes.addAndGet(-buffer.capacity());
+				this.queuedBytes.addAndGet(-buffer.limit());
 			}
 			if (this.key.isValid()) {
 				this.key.interestOps(SelectionKey.OP_READ);

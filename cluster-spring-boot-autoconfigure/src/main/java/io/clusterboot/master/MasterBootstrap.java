@@ -87,16 +87,17 @@ public final class MasterBootstrap {
 
 	private int run() throws IOException {
 		int port = resolvePort();
+		int managementPort = resolveManagementPort(port);
 		Path directory = createIpcDirectory();
 		try {
-			return supervise(port, directory);
+			return supervise(port, managementPort, directory);
 		}
 		finally {
 			deleteRecursively(directory);
 		}
 	}
 
-	private int supervise(int port, Path directory) throws IOException {
+	private int supervise(int port, int managementPort, Path directory) throws IOException {
 		FrameCodec codec = new FrameCodec(Math.toIntExact(this.properties.getIpc().getMaxFrameSize().toBytes()));
 		WorkerCommandFactory commands = new WorkerCommandFactory(JavaCommandLine.current(),
 				ManagementFactory.getRuntimeMXBean().getInputArguments(), this.properties.getWorker().getJvmArgs(),
@@ -108,6 +109,9 @@ public final class MasterBootstrap {
 		if (port > 0) {
 			workerEnvironment.put(WorkerEnvironment.MASTER_PORT, Integer.toString(port));
 		}
+		if (managementPort > 0) {
+			workerEnvironment.put(WorkerEnvironment.MASTER_MANAGEMENT_PORT, Integer.toString(managementPort));
+		}
 		if (logger.isDebugEnabled()) {
 			logger.debug("Worker command: " + String.join(" ", commands.command(1, 1)));
 		}
@@ -118,7 +122,7 @@ public final class MasterBootstrap {
 		context.setClassLoader(this.application.getClassLoader());
 		context.setId("cluster-master");
 		ClusterEventPublisher events = new ClusterEventPublisher(context, context);
-		ClusterSupervisor supervisor = new ClusterSupervisor(this.properties, launcher, events, codec.mapper(), port,
+		ClusterSupervisor supervisor = new ClusterSupervisor(this.properties, launcher, events, codec, port,
 				commands.exitsOnOutOfMemoryError());
 		try (IpcServer server = IpcServer.start(socket, codec, supervisor,
 				this.properties.getIpc().getHandshakeTimeout())) {
@@ -150,13 +154,30 @@ public final class MasterBootstrap {
 		if (port < 0) {
 			return -1;
 		}
-		String addressValue = this.environment.getProperty("server.address");
+		return sharedPort("server", port);
+	}
+
+	/**
+	 * The separate management port, if the application has one.
+	 * @param port the application port
+	 * @return the management port, or -1 if management shares the application port
+	 */
+	private int resolveManagementPort(int port) throws IOException {
+		Integer managementPort = this.environment.getProperty("management.server.port", Integer.class);
+		if (port < 0 || managementPort == null || managementPort < 0 || managementPort == port) {
+			return -1;
+		}
+		return sharedPort("management.server", managementPort);
+	}
+
+	private int sharedPort(String prefix, int port) throws IOException {
+		String addressValue = this.environment.getProperty(prefix + ".address");
 		InetAddress address = (addressValue != null && !addressValue.isBlank()) ? InetAddress.getByName(addressValue)
 				: null;
 		if (port == 0) {
-			port = PortGuard.pickFreePort(address);
-			logger.info("server.port is 0: all workers will share port " + port);
-			return port;
+			int chosen = PortGuard.pickFreePort(address);
+			logger.info(prefix + ".port is 0: all workers will share port " + chosen);
+			return chosen;
 		}
 		if (!PortGuard.check(address, port)) {
 			logger.warn("Port " + port + " is already shared by SO_REUSEPORT listeners of this user (another "

@@ -2,6 +2,7 @@ package io.clusterboot.role;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.HashMap;
 import java.util.Map;
 
 import org.apache.commons.logging.Log;
@@ -97,9 +98,15 @@ public class ClusterRoleApplicationListener implements GenericApplicationListene
 		if (worker == null) {
 			return;
 		}
+		Map<String, Object> ports = new HashMap<>();
 		if (worker.port() != null) {
-			environment.getPropertySources()
-				.addFirst(new MapPropertySource("clusterWorker", Map.of("server.port", worker.port())));
+			ports.put("server.port", worker.port());
+		}
+		if (worker.managementPort() != null) {
+			ports.put("management.server.port", worker.managementPort());
+		}
+		if (!ports.isEmpty()) {
+			environment.getPropertySources().addFirst(new MapPropertySource("clusterWorker", ports));
 		}
 		if (!worker.hasMaster()) {
 			logger.debug("Worker " + worker.workerId() + " has no master; running without one");

@@ -16,10 +16,18 @@ import org.jspecify.annotations.Nullable;
  * @param stopping whether the cluster is shutting down
  * @param workers every live worker process, by id (a slot being replaced has two)
  * @param rollout the current or latest rolling replacement, or {@code null}
+ * @param maxWorkers the largest number of workers the cluster may be scaled to
+ * @param counters running totals since the master started
+ * @param takenAt when the supervisor took this snapshot
+ * @param portSharing how the workers share the port: {@code reuseport}, or {@code none}
+ * without a web server
+ * @param tcpMigrateReq the master's {@code net.ipv4.tcp_migrate_req}, or {@code null}
+ * where the kernel has no such setting
  * @since 0.1.0
  */
 public record ClusterSnapshot(long masterPid, Instant startedAt, int port, int targetWorkers, boolean stopping,
-		List<WorkerInfo> workers, @Nullable RolloutStatus rollout) {
+		List<WorkerInfo> workers, @Nullable RolloutStatus rollout, int maxWorkers, ClusterCounters counters,
+		Instant takenAt, String portSharing, @Nullable Integer tcpMigrateReq) {
 
 	/**
 	 * The worker currently serving in a slot, or the newest process of that slot.

@@ -1,6 +1,7 @@
 package io.clusterboot.supervisor;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -31,6 +32,7 @@ import io.clusterboot.autoconfigure.ClusterProperties;
 import io.clusterboot.autoconfigure.WorkerCount;
 import io.clusterboot.event.ClusterEventPublisher;
 import io.clusterboot.event.ClusterMessage;
+import io.clusterboot.ipc.FrameCodec;
 import io.clusterboot.ipc.Frames;
 import io.clusterboot.ipc.IpcServer;
 import io.clusterboot.ipc.MalformedFrameException;
@@ -65,6 +67,8 @@ public final class ClusterSupervisor implements IpcServer.Handler {
 
 	private final ClusterEventPublisher events;
 
+	private final FrameCodec codec;
+
 	private final ObjectMapper mapper;
 
 	private final int port;
@@ -72,6 +76,8 @@ public final class ClusterSupervisor implements IpcServer.Handler {
 	private final boolean exitCodeThreeIsOutOfMemory;
 
 	private final RestartBackoff backoff;
+
+	private final @Nullable Integer tcpMigrateReq = TcpMigrateReq.read();
 
 	private final BlockingQueue<Runnable> commands = new LinkedBlockingQueue<>();
 
@@ -107,6 +113,16 @@ public final class ClusterSupervisor implements IpcServer.Handler {
 
 	private @Nullable RolloutStatus lastRollout;
 
+	private final ClusterCounters.Tally tally = new ClusterCounters.Tally();
+
+	private final List<ScrapeGathering> scrapes = new ArrayList<>();
+
+	private long nextScrapeId;
+
+	private long statePushedNanos;
+
+	private List<String> lastShape = List.of();
+
 	private volatile @Nullable Thread thread;
 
 	private volatile ClusterSnapshot snapshot;
@@ -116,23 +132,25 @@ public final class ClusterSupervisor implements IpcServer.Handler {
 	 * @param properties the cluster's configuration
 	 * @param launcher starts worker processes
 	 * @param events publishes the workers' lifecycle
-	 * @param mapper converts message payloads
+	 * @param codec encodes frames for the workers
 	 * @param port the port the workers share, or {@code -1}
 	 * @param exitCodeThreeIsOutOfMemory whether workers run with
 	 * {@code -XX:+ExitOnOutOfMemoryError}, so that exit code 3 means out of memory
 	 */
 	public ClusterSupervisor(ClusterProperties properties, WorkerLauncher launcher, ClusterEventPublisher events,
-			ObjectMapper mapper, int port, boolean exitCodeThreeIsOutOfMemory) {
+			FrameCodec codec, int port, boolean exitCodeThreeIsOutOfMemory) {
 		this.properties = properties;
 		this.launcher = launcher;
 		this.events = events;
-		this.mapper = mapper;
+		this.codec = codec;
+		this.mapper = codec.mapper();
 		this.port = port;
 		this.exitCodeThreeIsOutOfMemory = exitCodeThreeIsOutOfMemory;
 		ClusterProperties.Restart restart = properties.getRestart();
 		this.backoff = new RestartBackoff(restart.getInitialDelay(), restart.getMultiplier(), restart.getMaxDelay());
 		this.target = requireWorkers(properties).resolve();
-		this.snapshot = new ClusterSnapshot(this.masterPid, this.startedAt, port, this.target, false, List.of(), null);
+		this.snapshot = new ClusterSnapshot(this.masterPid, this.startedAt, port, this.target, false, List.of(), null,
+				maxWorkers(), ClusterCounters.NONE, this.startedAt, portSharing(), this.tcpMigrateReq);
 	}
 
 	private static WorkerCount requireWorkers(ClusterProperties properties) {
@@ -169,6 +187,7 @@ public final class ClusterSupervisor implements IpcServer.Handler {
 				}
 				checkTimers();
 				publishSnapshot();
+				pushState();
 			}
 		}
 		catch (InterruptedException ex) {
@@ -344,6 +363,12 @@ public final class ClusterSupervisor implements IpcServer.Handler {
 		}
 		else if (frame instanceof Frames.Message message) {
 			execute(() -> onMessage(worker, message));
+		}
+		else if (frame instanceof Frames.Request request) {
+			execute(() -> onRequest(worker, connection, request));
+		}
+		else if (frame instanceof Frames.Reply reply) {
+			execute(() -> onReply(worker, reply));
 		}
 		else {
 			throw new MalformedFrameException("unexpected " + frame.getClass().getSimpleName() + " from a worker");
@@ -538,6 +563,7 @@ public final class ClusterSupervisor implements IpcServer.Handler {
 
 	private void onMessage(Worker worker, Frames.Message message) {
 		if (message.target() == Frames.MASTER) {
+			this.tally.messages++;
 			this.events.message(info(worker), new ClusterMessage(worker.id, message.payload(), this.mapper));
 		}
 		else if (message.target() == Frames.ALL_WORKERS) {
@@ -596,6 +622,7 @@ public final class ClusterSupervisor implements IpcServer.Handler {
 			worker.connection = null;
 		}
 		WorkerExit exit = classify(worker, code);
+		this.tally.exited(exit.cause());
 		worker.exit = exit;
 		worker.state = WorkerState.EXITED;
 		this.workers.remove(worker);
@@ -645,6 +672,7 @@ public final class ClusterSupervisor implements IpcServer.Handler {
 		}
 		slot.consecutiveFailures++;
 		slot.restarts++;
+		this.tally.restarts++;
 		Duration delay = this.backoff.delay(slot.consecutiveFailures);
 		slot.restartAtNanos = now + delay.toNanos();
 		return delay;
@@ -701,6 +729,7 @@ public final class ClusterSupervisor implements IpcServer.Handler {
 	}
 
 	private void checkTimers() {
+		completeScrapes();
 		long now = System.nanoTime();
 		ClusterProperties.Worker settings = this.properties.getWorker();
 		for (Worker worker : new ArrayList<>(this.workers)) {
@@ -899,9 +928,119 @@ public final class ClusterSupervisor implements IpcServer.Handler {
 		}
 		this.rollout = null;
 		this.lastRollout = rollout.status(Instant.now(), failure);
-		if (failure == null) {
+		if (failure != null) {
+			this.tally.rolloutsFailed++;
+		}
+		else {
+			this.tally.rolloutsCompleted++;
 			logger.info("Rolling " + rollout.reason + " complete: " + rollout.replaced.size() + " replaced in "
 					+ Duration.between(rollout.startedAt, Instant.now()).toMillis() + "ms");
+		}
+	}
+
+	// ---------------------------------------------------------------- worker requests
+
+	private void onRequest(Worker worker, IpcServer.Connection connection, Frames.Request request) {
+		try {
+			switch (request.action()) {
+				case SCALE -> {
+					if (request.count() == null) {
+						throw new IllegalArgumentException("Say how many workers to run");
+					}
+					doScale(request.count());
+					reply(connection, request, 200, "Scaling to " + request.count() + " workers");
+				}
+				case RESTART -> {
+					RolloutStatus status = startRollout("restart", ExitCause.STOPPED,
+							new ArrayList<>(this.slots.keySet()));
+					reply(connection, request, 202, "Rolling restart of " + status.pending().size() + " workers started");
+				}
+				case REPLACE -> {
+					Integer id = request.workerId();
+					if (id == null || !this.slots.containsKey(id)) {
+						throw new NoSuchWorkerException((id != null) ? id : 0, this.target);
+					}
+					startRollout("replacement of worker " + id, ExitCause.STOPPED, List.of(id));
+					reply(connection, request, 202, "Replacing worker " + id);
+				}
+				case SCRAPE -> gatherScrapes(worker, connection, request);
+			}
+		}
+		catch (NoSuchWorkerException ex) {
+			reply(connection, request, 404, ex.getMessage());
+		}
+		catch (ClusterBusyException ex) {
+			reply(connection, request, 409, ex.getMessage());
+		}
+		catch (IllegalArgumentException ex) {
+			reply(connection, request, 400, ex.getMessage());
+		}
+	}
+
+	private static void reply(IpcServer.Connection connection, Frames.Request request, int status, String message) {
+		connection.send(new Frames.Reply(request.id(), status, message, null));
+	}
+
+	private void gatherScrapes(Worker requester, IpcServer.Connection connection, Frames.Request request) {
+		long deadline = System.nanoTime() + this.properties.getMetrics().getScrapeTimeout().toNanos();
+		ScrapeGathering gathering = new ScrapeGathering(++this.nextScrapeId, connection, request.id(), deadline);
+		for (Slot slot : this.slots.values()) {
+			Worker worker = slot.worker;
+			if (worker == null || worker == requester) {
+				continue;
+			}
+			if (worker.state == WorkerState.LISTENING && worker.connection != null
+					&& worker.connection.send(new Frames.Request(gathering.scrapeId, Frames.Request.Action.SCRAPE,
+							worker.id, null, request.format(), request.names()))) {
+				gathering.waitFor(worker.id);
+			}
+			else {
+				gathering.missing(worker.id);
+			}
+		}
+		this.scrapes.add(gathering);
+		completeScrapes();
+	}
+
+	private void onReply(Worker worker, Frames.Reply reply) {
+		for (ScrapeGathering gathering : this.scrapes) {
+			if (reply.id() == gathering.scrapeId && reply.scrapes() != null) {
+				gathering.received(worker.id, reply.scrapes().get(worker.id));
+			}
+		}
+		completeScrapes();
+	}
+
+	private void completeScrapes() {
+		long now = System.nanoTime();
+		this.scrapes.removeIf((gathering) -> {
+			if (gathering.isComplete(now)) {
+				gathering.answer();
+				return true;
+			}
+			return false;
+		});
+	}
+
+	/**
+	 * Send the snapshot to every connected worker when a worker's state changed, and at
+	 * least once per heartbeat interval.
+	 */
+	private void pushState() {
+		ClusterSnapshot snapshot = this.snapshot;
+		List<String> shape = snapshot.workers().stream().map((worker) -> worker.pid() + ":" + worker.state()).toList();
+		long now = System.nanoTime();
+		if (shape.equals(this.lastShape)
+				&& now - this.statePushedNanos < this.properties.getWorker().getHeartbeatInterval().toNanos()) {
+			return;
+		}
+		this.lastShape = shape;
+		this.statePushedNanos = now;
+		ByteBuffer frame = this.codec.encode(new Frames.State(snapshot));
+		for (Worker worker : this.workers) {
+			if (worker.connection != null) {
+				worker.connection.sendEncoded(frame.duplicate());
+			}
 		}
 	}
 
@@ -920,7 +1059,12 @@ public final class ClusterSupervisor implements IpcServer.Handler {
 		infos.sort(Comparator.comparingInt(WorkerInfo::id).thenComparing(WorkerInfo::forkedAt));
 		RolloutStatus rolloutStatus = (this.rollout != null) ? this.rollout.status(null, null) : this.lastRollout;
 		this.snapshot = new ClusterSnapshot(this.masterPid, this.startedAt, this.port, this.target, this.stopping,
-				List.copyOf(infos), rolloutStatus);
+				List.copyOf(infos), rolloutStatus, maxWorkers(), this.tally.snapshot(), Instant.now(), portSharing(),
+				this.tcpMigrateReq);
+	}
+
+	private String portSharing() {
+		return (this.port > 0) ? "reuseport" : "none";
 	}
 
 	private static String capitalize(Worker worker) {

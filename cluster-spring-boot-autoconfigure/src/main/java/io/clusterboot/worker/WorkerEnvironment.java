@@ -15,10 +15,12 @@ import org.jspecify.annotations.Nullable;
  * for a worker started by hand
  * @param secret the per-launch secret ({@code CLUSTER_MASTER_SECRET}), or {@code null}
  * @param port the port every worker binds ({@code CLUSTER_MASTER_PORT}), or {@code null}
+ * @param managementPort the separate management port every worker binds
+ * ({@code CLUSTER_MASTER_MANAGEMENT_PORT}), or {@code null}
  * @since 0.1.0
  */
 public record WorkerEnvironment(int workerId, long masterPid, @Nullable Path socket, @Nullable String secret,
-		@Nullable Integer port) {
+		@Nullable Integer port, @Nullable Integer managementPort) {
 
 	/**
 	 * The worker's id, also visible to the application as {@code cluster.worker.id}.
@@ -46,6 +48,11 @@ public record WorkerEnvironment(int workerId, long masterPid, @Nullable Path soc
 	public static final String MASTER_PORT = "CLUSTER_MASTER_PORT";
 
 	/**
+	 * The separate management port all workers bind, chosen by the master.
+	 */
+	public static final String MASTER_MANAGEMENT_PORT = "CLUSTER_MASTER_MANAGEMENT_PORT";
+
+	/**
 	 * Read the variables.
 	 * @param environment the process environment
 	 * @return the worker environment, or {@code null} if this process is not a worker
@@ -58,10 +65,12 @@ public record WorkerEnvironment(int workerId, long masterPid, @Nullable Path soc
 		}
 		String socket = environment.get(MASTER_SOCKET);
 		String port = environment.get(MASTER_PORT);
+		String managementPort = environment.get(MASTER_MANAGEMENT_PORT);
 		String masterPid = environment.get(MASTER_PID);
 		return new WorkerEnvironment(parse(WORKER_ID, id), (masterPid != null) ? parse(MASTER_PID, masterPid) : -1,
 				(socket != null) ? Path.of(socket) : null, environment.get(MASTER_SECRET),
-				(port != null) ? (int) parse(MASTER_PORT, port) : null);
+				(port != null) ? (int) parse(MASTER_PORT, port) : null,
+				(managementPort != null) ? (int) parse(MASTER_MANAGEMENT_PORT, managementPort) : null);
 	}
 
 	private static int parse(String name, String value) {

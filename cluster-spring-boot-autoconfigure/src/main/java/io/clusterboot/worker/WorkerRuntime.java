@@ -5,10 +5,20 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.apache.commons.logging.Log;
@@ -29,6 +39,7 @@ import io.clusterboot.event.ClusterMessage;
 import io.clusterboot.ipc.FrameCodec;
 import io.clusterboot.ipc.Frames;
 import io.clusterboot.ipc.IpcClient;
+import io.clusterboot.supervisor.ClusterSnapshot;
 
 /**
  * A worker's side of the cluster: its connection to the master, opened as soon as the
@@ -66,6 +77,24 @@ public final class WorkerRuntime implements IpcClient.Listener {
 	private volatile int port = -1;
 
 	private volatile @Nullable ClusterEventPublisher events;
+
+	private final AtomicLong requestIds = new AtomicLong();
+
+	private final Map<Long, CompletableFuture<Frames.Reply>> pendingRequests = new ConcurrentHashMap<>();
+
+	private final List<Consumer<ClusterSnapshot>> stateListeners = new CopyOnWriteArrayList<>();
+
+	private final ExecutorService scrapes = Executors.newSingleThreadExecutor((runnable) -> {
+		Thread thread = new Thread(runnable, "cluster-scrape");
+		thread.setDaemon(true);
+		return thread;
+	});
+
+	private volatile @Nullable ClusterSnapshot state;
+
+	private volatile long stateReceivedNanos;
+
+	private volatile @Nullable Function<Frames.Request, String> scraper;
 
 	private WorkerRuntime(WorkerEnvironment environment, FrameCodec codec, Path socket, String secret)
 			throws IOException {
@@ -182,9 +211,83 @@ public final class WorkerRuntime implements IpcClient.Listener {
 		}
 	}
 
+	/**
+	 * The master's latest view of the cluster.
+	 * @return the snapshot, or {@code null} before the first one arrived
+	 */
+	public @Nullable ClusterSnapshot getState() {
+		return this.state;
+	}
+
+	/**
+	 * How long ago the latest snapshot arrived.
+	 * @return the age, or {@code null} before the first one arrived
+	 */
+	public @Nullable Duration getStateAge() {
+		return (this.state != null) ? Duration.ofNanos(System.nanoTime() - this.stateReceivedNanos) : null;
+	}
+
+	/**
+	 * Be told of every snapshot the master sends.
+	 * @param listener called on the IPC thread; must be quick
+	 */
+	public void addStateListener(Consumer<ClusterSnapshot> listener) {
+		this.stateListeners.add(listener);
+	}
+
+	/**
+	 * Set how this worker renders its own metrics when the master gathers them for a
+	 * scrape.
+	 * @param scraper renders the metrics in the format, and limited to the names, the
+	 * request asks for
+	 */
+	public void setScraper(Function<Frames.Request, String> scraper) {
+		this.scraper = scraper;
+	}
+
+	/**
+	 * Ask the master something.
+	 * @param action what to ask
+	 * @param workerId the worker it concerns, if any
+	 * @param count a number of workers, if any
+	 * @param format an exposition format, if any
+	 * @param names metric names to limit a scrape to, if any
+	 * @param timeout how long to wait for the answer
+	 * @return the master's reply; completes exceptionally with a
+	 * {@link java.util.concurrent.TimeoutException} if it does not come in time
+	 */
+	public CompletableFuture<Frames.Reply> request(Frames.Request.Action action, @Nullable Integer workerId,
+			@Nullable Integer count, @Nullable String format, @Nullable Set<String> names, Duration timeout) {
+		long id = this.requestIds.incrementAndGet();
+		CompletableFuture<Frames.Reply> reply = new CompletableFuture<>();
+		this.pendingRequests.put(id, reply);
+		reply.whenComplete((result, ex) -> this.pendingRequests.remove(id));
+		if (!this.client.send(new Frames.Request(id, action, workerId, count, format, names))) {
+			reply.completeExceptionally(new IllegalStateException("Not connected to the master"));
+			return reply;
+		}
+		return reply.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
 	@Override
 	public void onFrame(Object frame) {
-		if (frame instanceof Frames.Message message) {
+		if (frame instanceof Frames.State stateFrame) {
+			this.state = stateFrame.snapshot();
+			this.stateReceivedNanos = System.nanoTime();
+			for (Consumer<ClusterSnapshot> listener : this.stateListeners) {
+				listener.accept(stateFrame.snapshot());
+			}
+		}
+		else if (frame instanceof Frames.Reply reply) {
+			CompletableFuture<Frames.Reply> pending = this.pendingRequests.get(reply.id());
+			if (pending != null) {
+				pending.complete(reply);
+			}
+		}
+		else if (frame instanceof Frames.Request request && request.action() == Frames.Request.Action.SCRAPE) {
+			this.scrapes.execute(() -> scrape(request));
+		}
+		else if (frame instanceof Frames.Message message) {
 			ClusterEventPublisher events = this.events;
 			if (events != null) {
 				events.received(new ClusterMessage(message.source(), message.payload(), getMapper()));
@@ -192,6 +295,22 @@ public final class WorkerRuntime implements IpcClient.Listener {
 		}
 		else if (frame instanceof Frames.Command command && command.action() == Frames.Command.Action.STOP) {
 			exit("the master asked it to stop", false);
+		}
+	}
+
+	private void scrape(Frames.Request request) {
+		Function<Frames.Request, String> scraper = this.scraper;
+		if (scraper == null) {
+			this.client.send(new Frames.Reply(request.id(), 404, "no Prometheus registry", Map.of()));
+			return;
+		}
+		try {
+			String text = scraper.apply(request);
+			this.client.send(new Frames.Reply(request.id(), 200, null, Map.of(getWorkerId(), text)));
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Scrape for the master failed", ex);
+			this.client.send(new Frames.Reply(request.id(), 500, ex.getMessage(), Map.of()));
 		}
 	}
 

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -363,14 +364,28 @@ final class ClusterProcess implements AutoCloseable {
 	 * it is with a harmless {@code GET /}, then send the request on that connection.
 	 */
 	JsonNode requestTo(int workerId, String method, String path) {
+		return JSON.readTree(requestTextTo(workerId, method, path));
+	}
+
+	/**
+	 * {@code GET} a text resource from the worker in slot {@code workerId}.
+	 */
+	String requestText(int workerId, String path) {
+		return requestTextTo(workerId, "GET", path);
+	}
+
+	private String requestTextTo(int workerId, String method, String path) {
 		for (int attempt = 0; attempt < 500; attempt++) {
 			try (Socket socket = new Socket()) {
 				socket.connect(new InetSocketAddress("127.0.0.1", this.port), 5000);
 				socket.setSoTimeout(10000);
-				JsonNode identity = exchange(socket, "GET", "/", true);
+				JsonNode identity = JSON.readTree(exchange(socket, "GET", "/", true));
 				if (identity.get("worker").asInt() == workerId) {
 					return exchange(socket, method, path, false);
 				}
+			}
+			catch (SocketTimeoutException ex) {
+				// Reached a worker that does not answer (stopped on purpose); try another
 			}
 			catch (IOException ex) {
 				throw new UncheckedIOException(ex);
@@ -395,17 +410,21 @@ final class ClusterProcess implements AutoCloseable {
 	 * One request on a connection of its own, closed after the response.
 	 */
 	JsonNode requestOnNewConnection(String method, String path) {
+		return requestOnNewConnection(this.port, method, path);
+	}
+
+	JsonNode requestOnNewConnection(int port, String method, String path) {
 		try (Socket socket = new Socket()) {
-			socket.connect(new InetSocketAddress("127.0.0.1", this.port), 5000);
+			socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
 			socket.setSoTimeout(10000);
-			return exchange(socket, method, path, false);
+			return JSON.readTree(exchange(socket, method, path, false));
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
 	}
 
-	private JsonNode exchange(Socket socket, String method, String path, boolean keepAlive) throws IOException {
+	private String exchange(Socket socket, String method, String path, boolean keepAlive) throws IOException {
 		String request = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + this.port
 				+ "\r\nContent-Length: 0\r\n" + (keepAlive ? "" : "Connection: close\r\n") + "\r\n";
 		socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
@@ -428,7 +447,7 @@ final class ClusterProcess implements AutoCloseable {
 			Matcher length = Pattern.compile("content-length: (\\d+)").matcher(lower);
 			body.write(length.find() ? input.readNBytes(Integer.parseInt(length.group(1))) : input.readAllBytes());
 		}
-		return JSON.readTree(body.toString(StandardCharsets.UTF_8));
+		return body.toString(StandardCharsets.UTF_8);
 	}
 
 	private static String readHead(InputStream input) throws IOException {
@@ -452,6 +471,47 @@ final class ClusterProcess implements AutoCloseable {
 			throw new IOException("Connection closed before a complete response");
 		}
 		return line.toString();
+	}
+
+	/**
+	 * A request on a new connection, returning status and body whatever the status.
+	 */
+	HttpResult http(String method, String path, String jsonBody) {
+		return http(this.port, method, path, jsonBody);
+	}
+
+	HttpResult http(int port, String method, String path, String jsonBody) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+			.timeout(Duration.ofSeconds(20));
+		if (jsonBody != null) {
+			request.header("Content-Type", "application/json");
+			request.method(method, HttpRequest.BodyPublishers.ofString(jsonBody));
+		}
+		else {
+			request.method(method, HttpRequest.BodyPublishers.noBody());
+		}
+		try {
+			HttpResponse<String> response = this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+			return new HttpResult(response.statusCode(), response.body());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new AssertionError(ex);
+		}
+	}
+
+	/**
+	 * The status and body of an HTTP response.
+	 */
+	record HttpResult(int status, String body) {
+
+		JsonNode json() {
+			return JSON.readTree(this.body);
+		}
+
 	}
 
 	private URI uri(String path) {

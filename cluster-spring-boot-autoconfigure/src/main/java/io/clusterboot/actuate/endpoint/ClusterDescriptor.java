@@ -1,0 +1,75 @@
+package io.clusterboot.actuate.endpoint;
+
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
+
+import io.clusterboot.supervisor.RolloutStatus;
+
+/**
+ * The whole cluster as {@code GET /actuator/cluster} shows it.
+ *
+ * @param role the role of the process that answered: {@code worker} or
+ * {@code standalone}
+ * @param answeredBy the process that answered
+ * @param master the master, or {@code null} in a single process
+ * @param portSharing how the workers share the port ({@code reuseport})
+ * @param port the shared port
+ * @param tcpMigrateReq the master's {@code net.ipv4.tcp_migrate_req}, if the kernel has it
+ * @param targetWorkers how many workers the cluster should run
+ * @param currentWorkers how many worker processes are alive (more than the target while
+ * one is being replaced)
+ * @param listeningWorkers how many workers are ready
+ * @param maxWorkers the largest number of workers the cluster may be scaled to
+ * @param stopping whether the cluster is shutting down
+ * @param stateAgeMillis age of the master's snapshot this answer is made from
+ * @param rollout the current or latest rolling replacement
+ * @param totals running totals since the master started
+ * @param workers every live worker process
+ * @since 0.1.0
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ClusterDescriptor(String role, ProcessDescriptor answeredBy, @Nullable MasterDescriptor master,
+		@Nullable String portSharing, @Nullable Integer port, @Nullable Integer tcpMigrateReq,
+		@Nullable Integer targetWorkers, @Nullable Integer currentWorkers, @Nullable Long listeningWorkers,
+		@Nullable Integer maxWorkers, @Nullable Boolean stopping, @Nullable Long stateAgeMillis,
+		@Nullable RolloutStatus rollout, @Nullable TotalsDescriptor totals, @Nullable List<WorkerDescriptor> workers)
+		implements OperationResponseBody {
+
+	/**
+	 * A process.
+	 *
+	 * @param worker the worker id, or 0 outside a cluster
+	 * @param pid the process id
+	 */
+	public record ProcessDescriptor(int worker, long pid) {
+	}
+
+	/**
+	 * The master.
+	 *
+	 * @param pid the master's process id
+	 * @param startedAt when it started supervising
+	 * @param uptimeMillis how long it has been supervising
+	 */
+	public record MasterDescriptor(long pid, String startedAt, long uptimeMillis) {
+	}
+
+	/**
+	 * Running totals.
+	 *
+	 * @param restarts restarts after unplanned exits
+	 * @param exits exits by cause
+	 * @param rolloutsCompleted rolling replacements completed
+	 * @param rolloutsFailed rolling replacements stopped by a failure
+	 * @param messages messages the master received from workers
+	 */
+	public record TotalsDescriptor(long restarts, Map<String, Long> exits, long rolloutsCompleted, long rolloutsFailed,
+			long messages) {
+	}
+
+}

@@ -1,0 +1,47 @@
+package io.clusterboot.actuate.endpoint;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
+
+/**
+ * One worker process as {@code /actuator/cluster} shows it.
+ *
+ * @param id the worker's slot id
+ * @param pid the process id
+ * @param state the worker's state
+ * @param forkedAt when it was started
+ * @param listeningAt when it became ready
+ * @param uptimeMillis time since it was started
+ * @param restarts how many times its slot was restarted after an unplanned exit
+ * @param lastExit how the slot's previous worker exited
+ * @param heapUsed bytes of heap in use, from the latest heartbeat
+ * @param heapMax maximum heap in bytes
+ * @param requests requests served
+ * @param liveness its Spring liveness state
+ * @param readiness its Spring readiness state
+ * @param lastHeartbeatAgeMillis time since its latest heartbeat
+ * @since 0.1.0
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record WorkerDescriptor(int id, long pid, String state, String forkedAt, @Nullable String listeningAt,
+		long uptimeMillis, int restarts, @Nullable ExitDescriptor lastExit, long heapUsed, long heapMax, long requests,
+		@Nullable String liveness, @Nullable String readiness, @Nullable Long lastHeartbeatAgeMillis)
+		implements OperationResponseBody {
+
+	/**
+	 * How a worker exited.
+	 *
+	 * @param exitCode the exit value ({@code 128 + n} for signal {@code n})
+	 * @param signal the signal that ended it, if any
+	 * @param cause why it exited
+	 * @param planned whether the master wanted it
+	 * @param at when
+	 * @param description a description for people
+	 */
+	public record ExitDescriptor(int exitCode, @Nullable String signal, String cause, boolean planned, String at,
+			String description) {
+	}
+
+}

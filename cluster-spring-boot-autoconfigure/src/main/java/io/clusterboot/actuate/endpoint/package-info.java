@@ -1,0 +1,7 @@
+/**
+ * The {@code cluster} actuator endpoint.
+ */
+@NullMarked
+package io.clusterboot.actuate.endpoint;
+
+import org.jspecify.annotations.NullMarked;

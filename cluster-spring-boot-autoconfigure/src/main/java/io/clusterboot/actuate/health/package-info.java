@@ -1,0 +1,7 @@
+/**
+ * The {@code cluster} health contributor.
+ */
+@NullMarked
+package io.clusterboot.actuate.health;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,123 @@
+package io.clusterboot.actuate.metrics;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.ToDoubleFunction;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import io.clusterboot.supervisor.ClusterCounters;
+import io.clusterboot.supervisor.ClusterSnapshot;
+import io.clusterboot.supervisor.ExitCause;
+import io.clusterboot.supervisor.WorkerInfo;
+import io.clusterboot.supervisor.WorkerState;
+import io.clusterboot.worker.WorkerRuntime;
+
+/**
+ * {@link MeterBinder} for the whole cluster, from the state the master keeps every worker
+ * up to date with. All its meters are named {@code cluster.*}: they describe the cluster,
+ * not the worker that reports them, so they carry no {@code worker} tag of the reporting
+ * worker and appear once in the cluster-wide Prometheus scrape.
+ *
+ * @since 0.1.0
+ */
+public class ClusterMetrics implements MeterBinder {
+
+	/**
+	 * Prefix of every cluster-wide meter.
+	 */
+	public static final String PREFIX = "cluster.";
+
+	private final WorkerRuntime runtime;
+
+	/**
+	 * Create a binder.
+	 * @param runtime the worker's link to its master
+	 */
+	public ClusterMetrics(WorkerRuntime runtime) {
+		this.runtime = runtime;
+	}
+
+	@Override
+	public void bindTo(MeterRegistry registry) {
+		for (WorkerState state : WorkerState.values()) {
+			if (state != WorkerState.EXITED) {
+				Gauge.builder("cluster.workers", this.runtime, (runtime) -> count(runtime, state))
+					.tag("state", state.name().toLowerCase(Locale.ROOT))
+					.description("Worker processes by state")
+					.baseUnit("workers")
+					.register(registry);
+			}
+		}
+		Gauge.builder("cluster.workers.target", this.runtime, snapshot(ClusterSnapshot::targetWorkers))
+			.description("Number of workers the cluster should run")
+			.register(registry);
+		FunctionCounter.builder("cluster.worker.restarts", this.runtime, counter(ClusterCounters::restarts))
+			.description("Worker restarts after unplanned exits")
+			.register(registry);
+		for (ExitCause cause : ExitCause.values()) {
+			FunctionCounter
+				.builder("cluster.worker.exits", this.runtime, counter((counters) -> counters.exits(cause)))
+				.tags("cause", cause.name().toLowerCase(Locale.ROOT), "planned", Boolean.toString(cause.isPlanned()))
+				.description("Worker exits by cause")
+				.register(registry);
+		}
+		FunctionCounter.builder("cluster.rollouts", this.runtime, counter(ClusterCounters::rolloutsCompleted))
+			.tag("outcome", "completed")
+			.description("Rolling replacements of workers")
+			.register(registry);
+		FunctionCounter.builder("cluster.rollouts", this.runtime, counter(ClusterCounters::rolloutsFailed))
+			.tag("outcome", "failed")
+			.description("Rolling replacements of workers")
+			.register(registry);
+		FunctionCounter.builder("cluster.ipc.messages", this.runtime, counter(ClusterCounters::messages))
+			.description("Messages the master received from workers")
+			.register(registry);
+		MultiGauge heartbeatAge = MultiGauge.builder("cluster.worker.heartbeat.age")
+			.description("Time since the master last heard from each worker")
+			.baseUnit("seconds")
+			.register(registry);
+		this.runtime.addStateListener((snapshot) -> heartbeatAge.register(heartbeatAges(snapshot), true));
+	}
+
+	private static List<MultiGauge.Row<?>> heartbeatAges(ClusterSnapshot snapshot) {
+		List<MultiGauge.Row<?>> rows = new ArrayList<>();
+		for (WorkerInfo worker : snapshot.workers()) {
+			Instant heartbeat = worker.lastHeartbeatAt();
+			if (heartbeat != null && worker.state() == WorkerState.LISTENING) {
+				rows.add(MultiGauge.Row.of(Tags.of("worker", Integer.toString(worker.id())), heartbeat,
+						(at) -> Duration.between(at, Instant.now()).toNanos() / 1e9));
+			}
+		}
+		return rows;
+	}
+
+	private static double count(WorkerRuntime runtime, WorkerState state) {
+		ClusterSnapshot snapshot = runtime.getState();
+		return (snapshot != null) ? snapshot.workers().stream().filter((worker) -> worker.state() == state).count()
+				: Double.NaN;
+	}
+
+	private static ToDoubleFunction<WorkerRuntime> snapshot(ToDoubleFunction<ClusterSnapshot> value) {
+		return (runtime) -> {
+			ClusterSnapshot snapshot = runtime.getState();
+			return (snapshot != null) ? value.applyAsDouble(snapshot) : Double.NaN;
+		};
+	}
+
+	private static ToDoubleFunction<WorkerRuntime> counter(ToDoubleFunction<ClusterCounters> value) {
+		return (runtime) -> {
+			ClusterSnapshot snapshot = runtime.getState();
+			return (snapshot != null) ? value.applyAsDouble(snapshot.counters()) : 0;
+		};
+	}
+
+}

@@ -1,0 +1,34 @@
+package io.clusterboot.actuate.metrics;
+
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.config.MeterFilter;
+
+/**
+ * Tags every meter of a worker with {@code worker=<id>}, so that each worker's series
+ * stay apart once gathered, except the cluster-wide {@code cluster.*} meters of
+ * {@link ClusterMetrics}.
+ *
+ * @since 0.1.0
+ */
+public class WorkerTagMeterFilter implements MeterFilter {
+
+	private final Tag tag;
+
+	/**
+	 * Create a filter.
+	 * @param workerId this worker's id
+	 */
+	public WorkerTagMeterFilter(int workerId) {
+		this.tag = Tag.of("worker", Integer.toString(workerId));
+	}
+
+	@Override
+	public Meter.Id map(Meter.Id id) {
+		if (id.getName().startsWith(ClusterMetrics.PREFIX)) {
+			return id;
+		}
+		return id.withTag(this.tag);
+	}
+
+}

@@ -1,0 +1,59 @@
+package io.clusterboot.supervisor;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * Running totals the master keeps for the whole cluster since it started.
+ *
+ * @param exits worker exits by cause
+ * @param restarts restarts after unplanned exits
+ * @param rolloutsCompleted rolling replacements that replaced every worker they meant to
+ * @param rolloutsFailed rolling replacements stopped by a replacement that failed
+ * @param messages user messages the master received from workers
+ * @since 0.1.0
+ */
+public record ClusterCounters(Map<ExitCause, Long> exits, long restarts, long rolloutsCompleted, long rolloutsFailed,
+		long messages) {
+
+	/**
+	 * Counters of a cluster where nothing has happened yet.
+	 */
+	public static final ClusterCounters NONE = new ClusterCounters(Map.of(), 0, 0, 0, 0);
+
+	/**
+	 * Exits with one cause.
+	 * @param cause the cause
+	 * @return the number of exits
+	 */
+	public long exits(ExitCause cause) {
+		return this.exits.getOrDefault(cause, 0L);
+	}
+
+	/**
+	 * Mutable counterpart the supervisor updates on its thread.
+	 */
+	static final class Tally {
+
+		private final Map<ExitCause, Long> exits = new EnumMap<>(ExitCause.class);
+
+		long restarts;
+
+		long rolloutsCompleted;
+
+		long rolloutsFailed;
+
+		long messages;
+
+		void exited(ExitCause cause) {
+			this.exits.merge(cause, 1L, Long::sum);
+		}
+
+		ClusterCounters snapshot() {
+			return new ClusterCounters(Map.copyOf(this.exits), this.restarts, this.rolloutsCompleted,
+					this.rolloutsFailed, this.messages);
+		}
+
+	}
+
+}
