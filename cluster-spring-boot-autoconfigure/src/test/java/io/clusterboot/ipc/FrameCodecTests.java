@@ -109,6 +109,13 @@ class FrameCodecTests {
 			.withMessageStartingWith("Malformed WELCOME frame: ");
 	}
 
+	@ParameterizedTest
+	@ValueSource(bytes = { 1, 2, 3, 4, 5, 6 })
+	void decodeRejectsANullBody(byte type) {
+		assertThatExceptionOfType(MalformedFrameException.class).isThrownBy(() -> this.codec.decode(content(type, "null")))
+			.withMessageEndingWith(" frame: null body");
+	}
+
 	@Test
 	void decodeRejectsJsonOfTheWrongShape() {
 		assertThatExceptionOfType(MalformedFrameException.class)
