@@ -53,6 +53,21 @@ class JavaCommandLineTests {
 		assertThat(command.getArguments()).isEmpty();
 	}
 
+	@Test
+	void parseModuleOptionWithEqualsSign() {
+		JavaCommandLine command = parse("--module-path=mods", "--module=mod/com.example.Main", "a");
+		assertThat(command.getJvmOptions()).containsExactly("--module-path=mods");
+		assertThat(command.getTarget()).containsExactly("--module=mod/com.example.Main");
+		assertThat(command.getArguments()).containsExactly("a");
+	}
+
+	@Test
+	void parseModuleOptionWithEqualsSignAndNoArguments() {
+		JavaCommandLine command = parse("--module=mod/com.example.Main");
+		assertThat(command.getTarget()).containsExactly("--module=mod/com.example.Main");
+		assertThat(command.getArguments()).isEmpty();
+	}
+
 	@ParameterizedTest
 	@ValueSource(strings = { "-cp", "-classpath", "--class-path", "-p", "--module-path", "--upgrade-module-path",
 			"--add-modules", "--enable-native-access", "--limit-modules", "--add-reads", "--add-exports",

@@ -29,6 +29,15 @@ class WorkerCommandFactoryTests {
 	}
 
 	@Test
+	void workerOptionsComeBeforeAModuleTargetGivenWithAnEqualsSign() {
+		WorkerCommandFactory factory = new WorkerCommandFactory(
+				JavaCommandLine.parse(JAVA, List.of("-p", "mods", "--module=app/com.example.App", "--x=y")), List.of(),
+				List.of(), true, true);
+		assertThat(factory.command(1, 2)).containsExactly(JAVA, "-p", "mods", "-XX:+ExitOnOutOfMemoryError",
+				"-XX:MaxRAMPercentage=25.0", "--module=app/com.example.App", "--x=y");
+	}
+
+	@Test
 	void jdwpPortIsOffsetByTheWorkerIdAndSuspendIsTurnedOff() {
 		assertThat(workerOption("-agentlib:jdwp=transport=dt_socket,server=y,suspend=y,address=*:5005", 2))
 			.isEqualTo("-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=*:5007");
