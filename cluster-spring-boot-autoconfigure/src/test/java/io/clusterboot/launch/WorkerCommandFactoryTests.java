@@ -171,6 +171,37 @@ class WorkerCommandFactoryTests {
 	}
 
 	@Test
+	void userWhoRunsACommandOnOutOfMemoryErrorWins() {
+		WorkerCommandFactory factory = factory("-XX:OnOutOfMemoryError=kill -9 %p");
+		assertThat(factory.command(1, 1)).contains("-XX:OnOutOfMemoryError=kill -9 %p")
+			.doesNotContain("-XX:+ExitOnOutOfMemoryError");
+		assertThat(factory.exitsOnOutOfMemoryError()).isFalse();
+	}
+
+	@Test
+	void anyOtherOnOutOfMemoryErrorOptionCountsAsTheUsersChoice() {
+		WorkerCommandFactory factory = factory("-XX:+HeapDumpOnOutOfMemoryError");
+		assertThat(factory.command(1, 1)).doesNotContain("-XX:+ExitOnOutOfMemoryError");
+		assertThat(factory.exitsOnOutOfMemoryError()).isFalse();
+	}
+
+	@Test
+	void exitOnOutOfMemoryErrorWithAHeapDumpStillExits() {
+		WorkerCommandFactory factory = factory("-XX:+ExitOnOutOfMemoryError", "-XX:+HeapDumpOnOutOfMemoryError",
+				"-XX:HeapDumpPath=/dumps");
+		assertThat(factory.command(1, 1)).containsOnlyOnce("-XX:+ExitOnOutOfMemoryError");
+		assertThat(factory.exitsOnOutOfMemoryError()).isTrue();
+	}
+
+	@Test
+	void lastExitOnOutOfMemoryErrorOptionWins() {
+		assertThat(factory("-XX:+ExitOnOutOfMemoryError", "-XX:-ExitOnOutOfMemoryError").exitsOnOutOfMemoryError())
+			.isFalse();
+		assertThat(factory("-XX:-ExitOnOutOfMemoryError", "-XX:+ExitOnOutOfMemoryError").exitsOnOutOfMemoryError())
+			.isTrue();
+	}
+
+	@Test
 	void userExitOnOutOfMemoryErrorIsHonouredWhenTheFeatureIsDisabled() {
 		WorkerCommandFactory factory = new WorkerCommandFactory(master("-XX:+ExitOnOutOfMemoryError"), List.of(),
 				List.of(), false, true);
