@@ -91,7 +91,8 @@ class FrameCodecTests {
 	@ParameterizedTest
 	@ValueSource(bytes = { 0, 7, 15, 16, 127, -1, -128 })
 	void decodeRejectsAnUnknownType(byte type) {
-		assertThatExceptionOfType(MalformedFrameException.class).isThrownBy(() -> this.codec.decode(content(type, "{}")))
+		assertThatExceptionOfType(MalformedFrameException.class)
+			.isThrownBy(() -> this.codec.decode(content(type, "{}")))
 			.withMessage("Unknown frame type " + type);
 	}
 
@@ -112,7 +113,8 @@ class FrameCodecTests {
 	@ParameterizedTest
 	@ValueSource(bytes = { 1, 2, 3, 4, 5, 6 })
 	void decodeRejectsANullBody(byte type) {
-		assertThatExceptionOfType(MalformedFrameException.class).isThrownBy(() -> this.codec.decode(content(type, "null")))
+		assertThatExceptionOfType(MalformedFrameException.class)
+			.isThrownBy(() -> this.codec.decode(content(type, "null")))
 			.withMessageEndingWith(" frame: null body");
 	}
 

@@ -107,6 +107,13 @@ class IpcServerTests {
 	}
 
 	@Test
+	void randomBytesBehindAValidLengthPrefixCloseTheConnection() throws IOException {
+		byte[] garbage = new byte[200];
+		new Random(42).nextBytes(garbage);
+		assertClosedAfterSending(ByteBuffer.allocate(4 + garbage.length).putInt(garbage.length).put(garbage).flip());
+	}
+
+	@Test
 	void oversizedLengthPrefixClosesTheConnection() throws IOException {
 		assertClosedAfterSending(ByteBuffer.allocate(4).putInt(Integer.MAX_VALUE).flip());
 	}

@@ -81,13 +81,13 @@ class WorkerCommandFactoryTests {
 
 	@ParameterizedTest
 	@CsvSource(delimiter = '|', textBlock = """
-			-XX:StartFlightRecording=duration=60s,filename=/rec/app.jfr | -XX:StartFlightRecording=duration=60s,filename=/rec/app-worker2.jfr
-			-XX:StartFlightRecording:filename=app.jfr,settings=profile | -XX:StartFlightRecording:filename=app-worker2.jfr,settings=profile
-			-Xlog:gc*:file=logs/gc.log:time,uptime:filecount=5         | -Xlog:gc*:file=logs/gc-worker2.log:time,uptime:filecount=5
-			-Xlog:safepoint=info:file=/var/log/app/safepoint.txt        | -Xlog:safepoint=info:file=/var/log/app/safepoint-worker2.txt
-			-Xloggc:gc.log                                              | -Xloggc:gc-worker2.log
-			-XX:HeapDumpPath=/dumps/heap.hprof                          | -XX:HeapDumpPath=/dumps/heap-worker2.hprof
-			-XX:HeapDumpPath=/dumps/app.v1.hprof                        | -XX:HeapDumpPath=/dumps/app.v1-worker2.hprof
+			-XX:StartFlightRecording=delay=1m,filename=r.jfr | -XX:StartFlightRecording=delay=1m,filename=r-worker2.jfr
+			-XX:StartFlightRecording:filename=r.jfr,name=x | -XX:StartFlightRecording:filename=r-worker2.jfr,name=x
+			-Xlog:gc*:file=gc.log:time:filecount=5 | -Xlog:gc*:file=gc-worker2.log:time:filecount=5
+			-Xlog:safepoint=info:file=/var/log/sp.txt | -Xlog:safepoint=info:file=/var/log/sp-worker2.txt
+			-Xloggc:gc.log | -Xloggc:gc-worker2.log
+			-XX:HeapDumpPath=/dumps/heap.hprof | -XX:HeapDumpPath=/dumps/heap-worker2.hprof
+			-XX:HeapDumpPath=/dumps/app.v1.hprof | -XX:HeapDumpPath=/dumps/app.v1-worker2.hprof
 			""")
 	void fileNamesGetTheWorkerIdBeforeTheExtension(String option, String expected) {
 		assertThat(workerOption(option, 2)).isEqualTo(expected);
