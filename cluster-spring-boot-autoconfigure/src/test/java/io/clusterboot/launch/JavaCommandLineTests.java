@@ -95,7 +95,7 @@ class JavaCommandLineTests {
 
 	@Test
 	void parseSpringBootMavenPluginCommandLine() {
-		String classPath = "/work/app/target/classes:/root/.m2/repository/org/springframework/spring-core.jar";
+		String classPath = "/home/dev/app/target/classes:/home/dev/.m2/repository/org/springframework/spring-core.jar";
 		JavaCommandLine command = parse("-XX:TieredStopAtLevel=1", "-cp", classPath, "com.example.App", "--x=y");
 		assertThat(command.getJvmOptions()).containsExactly("-XX:TieredStopAtLevel=1", "-cp", classPath);
 		assertThat(command.getTarget()).containsExactly("com.example.App");
