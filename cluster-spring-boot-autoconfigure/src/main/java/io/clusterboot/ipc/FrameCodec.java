@@ -81,13 +81,18 @@ public final class FrameCodec {
 		if (type == null) {
 			throw new MalformedFrameException("Unknown frame type " + code);
 		}
+		Object frame;
 		try {
-			return this.mapper.readValue(content.array(), content.arrayOffset() + content.position(),
+			frame = this.mapper.readValue(content.array(), content.arrayOffset() + content.position(),
 					content.remaining(), type.frameClass());
 		}
 		catch (JacksonException ex) {
 			throw new MalformedFrameException("Malformed " + type + " frame: " + ex.getOriginalMessage(), ex);
 		}
+		if (frame == null) {
+			throw new MalformedFrameException("Malformed " + type + " frame: null body");
+		}
+		return frame;
 	}
 
 	/**

@@ -146,9 +146,11 @@ public final class IpcClient implements Closeable {
 			reason = this.closed ? "closed" : ex.getMessage();
 		}
 		boolean wasOpen = !this.closed;
+		// Before the welcome, connect() reports the failure to its caller instead
+		boolean welcomed = this.welcome.isDone();
 		close();
 		this.welcome.completeExceptionally(new IOException("Connection closed: " + reason));
-		if (wasOpen) {
+		if (wasOpen && welcomed) {
 			this.listener.onClose(reason);
 		}
 	}
@@ -217,7 +219,8 @@ public final class IpcClient implements Closeable {
 		void onFrame(Object frame);
 
 		/**
-		 * Handle the end of the connection: the master has gone or closed it.
+		 * Handle the end of the connection: the master has gone or closed it. Not called
+		 * when the connection ends before the master's welcome, nor after {@link #close()}.
 		 * @param reason why the connection ended
 		 */
 		void onClose(String reason);

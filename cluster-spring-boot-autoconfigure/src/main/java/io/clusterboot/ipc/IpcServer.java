@@ -192,7 +192,10 @@ public final class IpcServer implements Closeable {
 	}
 
 	@Override
-	public void close() {
+	public synchronized void close() {
+		if (!this.running) {
+			return;
+		}
 		this.running = false;
 		this.selector.wakeup();
 		try {

@@ -126,6 +126,9 @@ public final class JavaCommandLine {
 				}
 				return new JavaCommandLine(executable, options, argv.subList(i, i + 2), argv.subList(i + 2, argv.size()));
 			}
+			if (arg.startsWith("--module=")) {
+				return new JavaCommandLine(executable, options, argv.subList(i, i + 1), argv.subList(i + 1, argv.size()));
+			}
 			if (OPTIONS_WITH_VALUE.contains(arg) && i + 1 < argv.size()) {
 				options.add(arg);
 				options.add(argv.get(i + 1));
@@ -160,7 +163,7 @@ public final class JavaCommandLine {
 
 	/**
 	 * What the launcher starts: {@code [main class]}, {@code [-jar, file]},
-	 * {@code [-m, module/class]} or {@code [source file]}.
+	 * {@code [-m, module/class]}, {@code [--module=module/class]} or {@code [source file]}.
 	 * @return the launch target
 	 */
 	public List<String> getTarget() {

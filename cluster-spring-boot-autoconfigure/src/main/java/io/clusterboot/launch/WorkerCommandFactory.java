@@ -34,6 +34,8 @@ public final class WorkerCommandFactory {
 	 */
 	static final double DEFAULT_HEAP_PERCENTAGE = 25.0;
 
+	private static final Pattern XX_FLAG = Pattern.compile("-XX:[+-]?([^=]+)");
+
 	private static final Pattern JDWP = Pattern.compile("^(-agentlib:jdwp=|-Xrunjdwp:)(.*)$");
 
 	private static final Pattern JMX_PORT = Pattern
@@ -140,11 +142,11 @@ public final class WorkerCommandFactory {
 	 * @return {@code true} if {@code -XX:+ExitOnOutOfMemoryError} is in effect
 	 */
 	public boolean exitsOnOutOfMemoryError() {
-		String last = lastMatching("OnOutOfMemoryError");
-		if (last == null) {
-			return this.exitOnOutOfMemoryError;
+		String exit = lastFlag("ExitOnOutOfMemoryError"::equals);
+		if (exit != null) {
+			return exit.startsWith("-XX:+");
 		}
-		return last.equals("-XX:+ExitOnOutOfMemoryError");
+		return this.exitOnOutOfMemoryError && !isSet("OnOutOfMemoryError");
 	}
 
 	static String heapPercentage(int workerCount) {
@@ -161,14 +163,15 @@ public final class WorkerCommandFactory {
 		return false;
 	}
 
-	private boolean isSet(String flag) {
-		return lastMatching(flag) != null;
+	private boolean isSet(String flagSuffix) {
+		return lastFlag((name) -> name.endsWith(flagSuffix)) != null;
 	}
 
-	private @Nullable String lastMatching(String flag) {
+	private @Nullable String lastFlag(Predicate<String> name) {
 		String last = null;
 		for (String option : allOptions()) {
-			if (option.startsWith("-XX:") && option.endsWith(flag)) {
+			Matcher flag = XX_FLAG.matcher(option);
+			if (flag.lookingAt() && name.test(flag.group(1))) {
 				last = option;
 			}
 		}

@@ -1,5 +1,7 @@
 package io.clusterboot.role;
 
+import java.util.List;
+
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.SpringApplication;
@@ -37,6 +39,14 @@ public enum ClusterRole {
 	static final String TEST_MARKER = "org.springframework.boot.test.context.SpringBootTestContextBootstrapper";
 
 	/**
+	 * Packages of test frameworks: an application started with one of them on the stack
+	 * is started from a test, whatever {@code main} method is on the stack too (the test
+	 * runner's own, or the application's called by a test).
+	 */
+	private static final String[] TEST_FRAMEWORKS = { "org.junit.", "org.testng.", "org.springframework.test.",
+			"org.springframework.boot.test." };
+
+	/**
 	 * Decide the role of this process.
 	 * @param environment the prepared environment
 	 * @param application the application being run, or {@code null} if unknown
@@ -69,8 +79,8 @@ public enum ClusterRole {
 
 	/**
 	 * Whether {@code application} is the process's main application: its main class's
-	 * {@code main} method is running on this thread. Applications started from tests,
-	 * from other applications or from library code are not.
+	 * {@code main} method is running on this thread, and no test framework is. Applications
+	 * started from tests, from other applications or from library code are not.
 	 */
 	private static boolean isMainApplication(SpringApplication application) {
 		Class<?> mainClass = application.getMainApplicationClass();
@@ -78,9 +88,21 @@ public enum ClusterRole {
 			return false;
 		}
 		String name = mainClass.getName();
-		return StackWalker.getInstance()
-			.walk((frames) -> frames.anyMatch((frame) -> frame.getMethodName().equals("main")
-					&& frame.getClassName().equals(name)));
+		return StackWalker.getInstance().walk((frames) -> {
+			List<StackWalker.StackFrame> stack = frames.toList();
+			return stack.stream().noneMatch((frame) -> isTestFramework(frame.getClassName()))
+					&& stack.stream()
+						.anyMatch((frame) -> frame.getMethodName().equals("main") && frame.getClassName().equals(name));
+		});
+	}
+
+	private static boolean isTestFramework(String className) {
+		for (String prefix : TEST_FRAMEWORKS) {
+			if (className.startsWith(prefix)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 }

@@ -1,0 +1,294 @@
+package io.clusterboot.worker;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.awaitility.core.ConditionFactory;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.LivenessState;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.support.GenericApplicationContext;
+
+import io.clusterboot.event.ClusterMessageEvent;
+import io.clusterboot.ipc.FrameCodec;
+import io.clusterboot.ipc.Frames;
+import io.clusterboot.ipc.IpcServer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIOException;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests for {@link WorkerRuntime}, connected to a real {@link IpcServer} in this JVM.
+ * <p>
+ * A worker that loses its master, or is told to stop, exits the JVM. So the master here
+ * is shared by every test, never closes a connection and is never closed, and no test
+ * sends a stop command; each test connects a worker of its own id.
+ */
+class WorkerRuntimeTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+	private static final long MASTER_PID = 4242;
+
+	private static final long NEVER = Duration.ofHours(1).toMillis();
+
+	private static final AtomicInteger workerIds = new AtomicInteger();
+
+	private static Path directory;
+
+	private static TestMaster master;
+
+	@BeforeAll
+	static void startMaster() throws IOException {
+		directory = Files.createTempDirectory(Path.of("/tmp"), "wrk");
+		master = new TestMaster();
+		// Never closed, see above
+		IpcServer.start(directory.resolve("m.sock"), new FrameCodec(64 * 1024), master, Duration.ofSeconds(10));
+	}
+
+	@AfterAll
+	static void deleteSocketFile() throws IOException {
+		// The connections outlive the file; closing the server would end them
+		Files.deleteIfExists(directory.resolve("m.sock"));
+		Files.delete(directory);
+	}
+
+	@Test
+	void helloCarriesTheWorkerIdPidAndSecret() throws IOException {
+		int id = workerIds.incrementAndGet();
+		WorkerRuntime runtime = connect(id, NEVER);
+		assertThat(master.hellos.get(id)).isEqualTo(new Frames.Hello(id, ProcessHandle.current().pid(), "s3cret"));
+		assertThat(runtime.getWorkerId()).isEqualTo(id);
+	}
+
+	@Test
+	void masterPidComesFromTheWelcome() throws IOException {
+		WorkerRuntime runtime = connect(workerIds.incrementAndGet(), NEVER);
+		assertThat(runtime.getMasterPid()).isEqualTo(MASTER_PID);
+	}
+
+	@Test
+	void heartbeatsArriveAtTheWelcomesInterval() throws IOException {
+		int id = workerIds.incrementAndGet();
+		connect(id, 20);
+		// Ten heartbeats take 200ms; at an interval of a second or more they would take 9s
+		eventually().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(master.heartbeats(id)).hasSizeGreaterThanOrEqualTo(10));
+	}
+
+	@Test
+	void firstHeartbeatIsImmediateAndTheNextWaitsForTheInterval() throws IOException {
+		int id = workerIds.incrementAndGet();
+		connect(id, NEVER);
+		eventually().untilAsserted(() -> assertThat(master.heartbeats(id)).hasSize(1));
+		await().during(Duration.ofMillis(500))
+			.atMost(TIMEOUT)
+			.untilAsserted(() -> assertThat(master.heartbeats(id)).hasSize(1));
+	}
+
+	@Test
+	void heartbeatsReportRequestsHeapAndUptime() throws IOException {
+		int id = workerIds.incrementAndGet();
+		WorkerRuntime runtime = connect(id, 20);
+		runtime.getRequestCounter().add(3);
+		eventually().untilAsserted(() -> assertThat(master.heartbeats(id)).anySatisfy((heartbeat) -> {
+			assertThat(heartbeat.requests()).isEqualTo(3);
+			assertThat(heartbeat.heapUsed()).isPositive();
+			assertThat(heartbeat.heapMax()).isNotZero();
+			assertThat(heartbeat.uptimeMillis()).isPositive();
+			assertThat(heartbeat.liveness()).isNull();
+			assertThat(heartbeat.readiness()).isNull();
+		}));
+	}
+
+	@Test
+	void attachRegistersTheRuntimeAsABean() throws IOException {
+		WorkerRuntime runtime = connect(workerIds.incrementAndGet(), NEVER);
+		try (GenericApplicationContext context = attachedContext(runtime)) {
+			assertThat(context.getBean(WorkerRuntime.class)).isSameAs(runtime);
+			assertThat(context.getBean("clusterWorkerRuntime")).isSameAs(runtime);
+		}
+	}
+
+	@Test
+	void brokenLivenessIsReportedAtOnceWithTheReadiness() throws IOException {
+		int id = workerIds.incrementAndGet();
+		WorkerRuntime runtime = connect(id, NEVER);
+		try (GenericApplicationContext context = attachedContext(runtime)) {
+			AvailabilityChangeEvent.publish(context, ReadinessState.ACCEPTING_TRAFFIC);
+			AvailabilityChangeEvent.publish(context, LivenessState.BROKEN);
+			eventually().untilAsserted(() -> assertThat(master.heartbeats(id)).last().satisfies((heartbeat) -> {
+				assertThat(heartbeat.liveness()).isEqualTo("BROKEN");
+				assertThat(heartbeat.readiness()).isEqualTo("ACCEPTING_TRAFFIC");
+			}));
+		}
+	}
+
+	@Test
+	void readyApplicationReportsWhereItsWebServerListens() throws IOException {
+		int id = workerIds.incrementAndGet();
+		WorkerRuntime runtime = connect(id, NEVER);
+		try (GenericApplicationContext context = attachedContext(runtime)) {
+			runtime.webServerStarted("127.0.0.1", 8123);
+			assertThat(master.frames(id)).noneMatch(Frames.Listening.class::isInstance);
+			context.publishEvent(ready(context));
+			eventually().untilAsserted(
+					() -> assertThat(master.frames(id)).contains(new Frames.Listening("127.0.0.1", 8123)));
+		}
+	}
+
+	@Test
+	void readyApplicationWithoutWebServerReportsNoPort() throws IOException {
+		int id = workerIds.incrementAndGet();
+		WorkerRuntime runtime = connect(id, NEVER);
+		try (GenericApplicationContext context = attachedContext(runtime)) {
+			context.publishEvent(ready(context));
+			eventually().untilAsserted(() -> assertThat(master.frames(id)).contains(new Frames.Listening(null, -1)));
+		}
+	}
+
+	@Test
+	void messageFromTheMasterIsPublishedInTheApplicationContext() throws IOException {
+		int id = workerIds.incrementAndGet();
+		WorkerRuntime runtime = connect(id, NEVER);
+		try (GenericApplicationContext context = attachedContext(runtime)) {
+			MessageEvents events = context.getBean(MessageEvents.class);
+			JsonNode payload = JsonMapper.builder().build().readTree("{\"evict\":\"k\"}");
+			master.connections.get(id).send(new Frames.Message(Frames.MASTER, id, payload));
+			eventually().untilAsserted(() -> assertThat(events.received).singleElement().satisfies((event) -> {
+				assertThat(event.getMessage().isFromMaster()).isTrue();
+				assertThat(event.getPayload(Map.class)).isEqualTo(Map.of("evict", "k"));
+				assertThat(event.getSource()).isSameAs(runtime);
+			}));
+		}
+	}
+
+	@Test
+	void sendHandsFramesToTheMaster() throws IOException {
+		int id = workerIds.incrementAndGet();
+		WorkerRuntime runtime = connect(id, NEVER);
+		Frames.Message message = new Frames.Message(id, Frames.ALL_WORKERS, runtime.getMapper().valueToTree("hi"));
+		assertThat(runtime.send(message)).isTrue();
+		eventually().untilAsserted(() -> assertThat(master.frames(id)).contains(message));
+	}
+
+	@Test
+	void connectRequiresAMaster() {
+		WorkerEnvironment environment = new WorkerEnvironment(1, -1, null, null, 8080);
+		assertThatIllegalArgumentException().isThrownBy(() -> WorkerRuntime.connect(environment, 64 * 1024))
+			.withMessage("Worker 1 has no master to connect to");
+	}
+
+	@Test
+	void connectFailsWhenTheMastersSocketIsGone() {
+		WorkerEnvironment environment = new WorkerEnvironment(1, MASTER_PID, directory.resolve("gone.sock"),
+				TestMaster.SECRET, null);
+		assertThatIOException().isThrownBy(() -> WorkerRuntime.connect(environment, 64 * 1024));
+	}
+
+	private static WorkerRuntime connect(int workerId, long heartbeatIntervalMillis) throws IOException {
+		master.intervals.put(workerId, heartbeatIntervalMillis);
+		return WorkerRuntime.connect(new WorkerEnvironment(workerId, MASTER_PID, directory.resolve("m.sock"),
+				TestMaster.SECRET, null), 64 * 1024);
+	}
+
+	private static GenericApplicationContext attachedContext(WorkerRuntime runtime) {
+		GenericApplicationContext context = new GenericApplicationContext();
+		context.registerBean(MessageEvents.class);
+		runtime.attach(context);
+		context.refresh();
+		return context;
+	}
+
+	private static ApplicationReadyEvent ready(GenericApplicationContext context) {
+		return new ApplicationReadyEvent(new SpringApplication(), new String[0], context, Duration.ofSeconds(1));
+	}
+
+	private static ConditionFactory eventually() {
+		return await().atMost(TIMEOUT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10));
+	}
+
+	/**
+	 * Collects the messages the worker's context receives.
+	 */
+	static class MessageEvents implements ApplicationListener<ClusterMessageEvent> {
+
+		final List<ClusterMessageEvent> received = new CopyOnWriteArrayList<>();
+
+		@Override
+		public void onApplicationEvent(ClusterMessageEvent event) {
+			this.received.add(event);
+		}
+
+	}
+
+	/**
+	 * The master's side: welcomes workers with the heartbeat interval set for them and
+	 * records what they send. It never throws and never closes a connection.
+	 */
+	static class TestMaster implements IpcServer.Handler {
+
+		static final String SECRET = "s3cret";
+
+		final Map<Integer, Long> intervals = new ConcurrentHashMap<>();
+
+		final Map<Integer, Frames.Hello> hellos = new ConcurrentHashMap<>();
+
+		final Map<Integer, IpcServer.Connection> connections = new ConcurrentHashMap<>();
+
+		private final Map<Integer, List<Object>> frames = new ConcurrentHashMap<>();
+
+		@Override
+		public @Nullable Object authenticate(IpcServer.Connection connection, Frames.Hello hello) {
+			if (!SECRET.equals(hello.secret())) {
+				return null;
+			}
+			this.hellos.put(hello.workerId(), hello);
+			this.connections.put(hello.workerId(), connection);
+			connection.send(new Frames.Welcome(MASTER_PID, this.intervals.getOrDefault(hello.workerId(), NEVER)));
+			return hello.workerId();
+		}
+
+		@Override
+		public void onFrame(IpcServer.Connection connection, Object frame) {
+			frames((Integer) connection.getAttachment()).add(frame);
+		}
+
+		@Override
+		public void onClose(IpcServer.Connection connection, String reason) {
+		}
+
+		List<Object> frames(int workerId) {
+			return this.frames.computeIfAbsent(workerId, (id) -> new CopyOnWriteArrayList<>());
+		}
+
+		List<Frames.Heartbeat> heartbeats(int workerId) {
+			return frames(workerId).stream()
+				.filter(Frames.Heartbeat.class::isInstance)
+				.map(Frames.Heartbeat.class::cast)
+				.toList();
+		}
+
+	}
+
+}
