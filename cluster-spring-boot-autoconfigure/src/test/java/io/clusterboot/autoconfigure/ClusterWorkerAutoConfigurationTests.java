@@ -22,6 +22,7 @@ import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
 
 import io.clusterboot.message.ClusterMessenger;
+import io.clusterboot.message.LocalMessenger;
 import io.clusterboot.message.WorkerMessenger;
 import io.clusterboot.reuseport.ReusePortHttp11NioProtocol;
 import io.clusterboot.reuseport.TomcatReusePortCustomizer;
@@ -94,9 +95,9 @@ class ClusterWorkerAutoConfigurationTests {
 	}
 
 	@Test
-	void workerMessengerAbsentWithoutWorkerRuntime() {
+	void workerWithoutAMasterMessagesItselfLikeASingleProcess() {
 		this.contextRunner.withPropertyValues("cluster.worker.id=1")
-			.run((context) -> assertThat(context).doesNotHaveBean(ClusterMessenger.class));
+			.run((context) -> assertThat(context).getBean(ClusterMessenger.class).isInstanceOf(LocalMessenger.class));
 	}
 
 	@Test

@@ -2,9 +2,12 @@ package io.clusterboot.ipc;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -15,6 +18,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.clusterboot.ipc.FrameCodec.FrameTooLargeException;
+import io.clusterboot.supervisor.ClusterCounters;
+import io.clusterboot.supervisor.ClusterSnapshot;
+import io.clusterboot.supervisor.ExitCause;
+import io.clusterboot.supervisor.RolloutStatus;
+import io.clusterboot.supervisor.WorkerExit;
+import io.clusterboot.supervisor.WorkerInfo;
+import io.clusterboot.supervisor.WorkerState;
+import io.clusterboot.supervisor.WorkerStats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -35,7 +46,23 @@ class FrameCodecTests {
 				new Frames.Heartbeat(1024L, 4096L, 0L, 10L, null, null),
 				new Frames.Message(2, Frames.ALL_WORKERS, mapper.readTree("{\"evict\":\"user:1\",\"n\":[1,2.5,null]}")),
 				new Frames.Message(Frames.MASTER, 1, mapper.readTree("\"just a string\"")),
-				new Frames.Command(Frames.Command.Action.STOP));
+				new Frames.Command(Frames.Command.Action.STOP), new Frames.State(snapshot()),
+				new Frames.Request(7L, Frames.Request.Action.SCALE, null, 3, null, null),
+				new Frames.Request(8L, Frames.Request.Action.SCRAPE, 2, null, "CONTENT_TYPE_004",
+						Set.of("jvm_threads_live_threads")),
+				new Frames.Reply(7L, 409, "busy", null),
+				new Frames.Reply(8L, 200, null, Map.of(1, "# TYPE up gauge\nup 1\n", 2, "")));
+	}
+
+	private static ClusterSnapshot snapshot() {
+		Instant now = Instant.parse("2026-11-21T10:15:30.123456789Z");
+		WorkerExit exit = new WorkerExit(137, "KILL", ExitCause.KILLED, now);
+		WorkerInfo worker = new WorkerInfo(1, 4242L, WorkerState.LISTENING, now, now, null, 8080, 1, exit,
+				new WorkerStats(1024L, 4096L, 99L, 5000L, "CORRECT", "ACCEPTING_TRAFFIC"), now, null);
+		RolloutStatus rollout = new RolloutStatus("restart", now, null, List.of(1), List.of(2), null);
+		ClusterCounters counters = new ClusterCounters(Map.of(ExitCause.KILLED, 1L), 1, 0, 0, 3);
+		return new ClusterSnapshot(4200L, now, 8080, 2, false, List.of(worker), rollout, 16, counters, now,
+				"reuseport", 1);
 	}
 
 	@ParameterizedTest
@@ -89,7 +116,7 @@ class FrameCodecTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(bytes = { 0, 7, 15, 16, 127, -1, -128 })
+	@ValueSource(bytes = { 0, 10, 15, 16, 127, -1, -128 })
 	void decodeRejectsAnUnknownType(byte type) {
 		assertThatExceptionOfType(MalformedFrameException.class)
 			.isThrownBy(() -> this.codec.decode(content(type, "{}")))

@@ -25,14 +25,14 @@ class WorkerEnvironmentTests {
 				WorkerEnvironment.MASTER_PID, "1234", WorkerEnvironment.MASTER_SOCKET, "/tmp/cluster-1/master.sock",
 				WorkerEnvironment.MASTER_SECRET, "s3cret", WorkerEnvironment.MASTER_PORT, "8080"));
 		assertThat(environment).isEqualTo(
-				new WorkerEnvironment(2, 1234, Path.of("/tmp/cluster-1/master.sock"), "s3cret", 8080));
+				new WorkerEnvironment(2, 1234, Path.of("/tmp/cluster-1/master.sock"), "s3cret", 8080, null));
 		assertThat(environment.hasMaster()).isTrue();
 	}
 
 	@Test
 	void workerStartedByHandHasNoMaster() {
 		WorkerEnvironment environment = WorkerEnvironment.from(Map.of(WorkerEnvironment.WORKER_ID, "1"));
-		assertThat(environment).isEqualTo(new WorkerEnvironment(1, -1, null, null, null));
+		assertThat(environment).isEqualTo(new WorkerEnvironment(1, -1, null, null, null, null));
 		assertThat(environment.hasMaster()).isFalse();
 	}
 

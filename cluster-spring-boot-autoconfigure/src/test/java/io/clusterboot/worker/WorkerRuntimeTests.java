@@ -194,7 +194,7 @@ class WorkerRuntimeTests {
 
 	@Test
 	void connectRequiresAMaster() {
-		WorkerEnvironment environment = new WorkerEnvironment(1, -1, null, null, 8080);
+		WorkerEnvironment environment = new WorkerEnvironment(1, -1, null, null, 8080, null);
 		assertThatIllegalArgumentException().isThrownBy(() -> WorkerRuntime.connect(environment, 64 * 1024))
 			.withMessage("Worker 1 has no master to connect to");
 	}
@@ -202,14 +202,14 @@ class WorkerRuntimeTests {
 	@Test
 	void connectFailsWhenTheMastersSocketIsGone() {
 		WorkerEnvironment environment = new WorkerEnvironment(1, MASTER_PID, directory.resolve("gone.sock"),
-				TestMaster.SECRET, null);
+				TestMaster.SECRET, null, null);
 		assertThatIOException().isThrownBy(() -> WorkerRuntime.connect(environment, 64 * 1024));
 	}
 
 	private static WorkerRuntime connect(int workerId, long heartbeatIntervalMillis) throws IOException {
 		master.intervals.put(workerId, heartbeatIntervalMillis);
 		return WorkerRuntime.connect(new WorkerEnvironment(workerId, MASTER_PID, directory.resolve("m.sock"),
-				TestMaster.SECRET, null), 64 * 1024);
+				TestMaster.SECRET, null, null), 64 * 1024);
 	}
 
 	private static GenericApplicationContext attachedContext(WorkerRuntime runtime) {
