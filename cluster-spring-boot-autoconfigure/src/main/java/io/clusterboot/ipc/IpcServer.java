@@ -117,7 +117,12 @@ public final class IpcServer implements Closeable {
 				}
 				Connection connection;
 				while ((connection = this.pendingWrites.poll()) != null) {
-					connection.flush();
+					try {
+						connection.flush();
+					}
+					catch (IOException ex) {
+						connection.close("I/O error: " + ex.getMessage());
+					}
 				}
 				closeSilentPeers();
 			}
@@ -151,6 +156,10 @@ public final class IpcServer implements Closeable {
 		}
 		catch (IOException ex) {
 			connection.close("I/O error: " + ex.getMessage());
+		}
+		catch (RuntimeException ex) {
+			logger.error("Failed to handle a frame from " + connection + "; closing it", ex);
+			connection.close("internal error: " + ex);
 		}
 	}
 

@@ -142,6 +142,10 @@ public final class JavaCommandLine {
 			}
 			return new JavaCommandLine(executable, options, argv.subList(i, i + 1), argv.subList(i + 1, argv.size()));
 		}
+		if (options.stream().anyMatch((option) -> option.startsWith("@"))) {
+			// The target is inside an argument file, as IDEs write them for long class paths
+			return new JavaCommandLine(executable, options, List.of(), List.of());
+		}
 		throw new IllegalArgumentException("No main class, -jar or -m in java command line " + argv);
 	}
 

@@ -1,11 +1,14 @@
 package io.clusterboot.launch;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -51,6 +54,9 @@ public final class WorkerCommandFactory {
 	private static final List<String> HEAP_LIMIT_OPTIONS = List.of("-Xmx", "-XX:MaxHeapSize=", "-XX:MaxRAMPercentage=",
 			"-XX:MaxRAMFraction=", "-XX:MaxRAM=");
 
+	private static final Set<String> OUT_OF_MEMORY_BEHAVIOURS = Set.of("ExitOnOutOfMemoryError",
+			"CrashOnOutOfMemoryError", "OnOutOfMemoryError");
+
 	private static final List<String> ENVIRONMENT_OPTIONS = List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS",
 			"_JAVA_OPTIONS");
 
@@ -91,22 +97,34 @@ public final class WorkerCommandFactory {
 	 * @return the command, executable first
 	 */
 	public List<String> command(int workerId, int workerCount) {
-		List<String> command = new ArrayList<>();
-		command.add(this.master.getExecutable());
+		List<String> masterOptions = new ArrayList<>();
 		for (String option : this.master.getJvmOptions()) {
 			String rewritten = rewrite(option, workerId);
 			if (rewritten != null) {
-				command.add(rewritten);
+				masterOptions.add(rewritten);
 			}
 		}
-		if (this.exitOnOutOfMemoryError && !isSet("OnOutOfMemoryError")) {
-			command.add("-XX:+ExitOnOutOfMemoryError");
+		List<String> workerOptions = new ArrayList<>();
+		if (this.exitOnOutOfMemoryError && !isOutOfMemoryBehaviourChosen()) {
+			workerOptions.add("-XX:+ExitOnOutOfMemoryError");
 		}
 		if (this.heapShare && !isHeapSized()) {
-			command.add("-XX:MaxRAMPercentage=" + heapPercentage(workerCount));
+			workerOptions.add("-XX:MaxRAMPercentage=" + heapPercentage(workerCount));
 		}
-		command.addAll(this.workerJvmArgs);
-		command.addAll(this.master.getTarget());
+		workerOptions.addAll(this.workerJvmArgs);
+		List<String> command = new ArrayList<>();
+		command.add(this.master.getExecutable());
+		if (this.master.getTarget().isEmpty()) {
+			// The target is inside an argument file: anything after it would go to the
+			// application, so the worker's options come first
+			command.addAll(workerOptions);
+			command.addAll(masterOptions);
+		}
+		else {
+			command.addAll(masterOptions);
+			command.addAll(workerOptions);
+			command.addAll(this.master.getTarget());
+		}
 		command.addAll(this.master.getArguments());
 		return command;
 	}
@@ -146,7 +164,15 @@ public final class WorkerCommandFactory {
 		if (exit != null) {
 			return exit.startsWith("-XX:+");
 		}
-		return this.exitOnOutOfMemoryError && !isSet("OnOutOfMemoryError");
+		return this.exitOnOutOfMemoryError && !isOutOfMemoryBehaviourChosen();
+	}
+
+	/**
+	 * Whether the user decided what a worker does when it runs out of memory: exit, crash
+	 * or run a command. Dumping the heap is not such a decision; it goes well with exiting.
+	 */
+	private boolean isOutOfMemoryBehaviourChosen() {
+		return lastFlag(OUT_OF_MEMORY_BEHAVIOURS::contains) != null;
 	}
 
 	static String heapPercentage(int workerCount) {
@@ -161,10 +187,6 @@ public final class WorkerCommandFactory {
 			}
 		}
 		return false;
-	}
-
-	private boolean isSet(String flagSuffix) {
-		return lastFlag((name) -> name.endsWith(flagSuffix)) != null;
 	}
 
 	private @Nullable String lastFlag(Predicate<String> name) {
@@ -249,11 +271,14 @@ public final class WorkerCommandFactory {
 	}
 
 	private static String perWorkerFile(String path, int workerId) {
+		if (path.contains("%p") || path.endsWith("/") || Files.isDirectory(Path.of(path))) {
+			// The JVM makes the name unique per process itself
+			return path;
+		}
 		int slash = path.lastIndexOf('/');
 		int dot = path.lastIndexOf('.');
-		if (path.contains("%p") || dot <= slash + 1) {
-			// A directory, or a name the JVM already makes unique per process
-			return path;
+		if (dot <= slash + 1) {
+			return path + "-worker" + workerId;
 		}
 		return path.substring(0, dot) + "-worker" + workerId + path.substring(dot);
 	}

@@ -339,7 +339,7 @@ public final class ClusterSupervisor implements IpcServer.Handler {
 
 	@Override
 	public @Nullable Object authenticate(IpcServer.Connection connection, Frames.Hello hello) {
-		Worker worker = this.awaitingHello.get(hello.secret());
+		Worker worker = (hello.secret() != null) ? this.awaitingHello.get(hello.secret()) : null;
 		if (worker == null || worker.id != hello.workerId() || (worker.pid != -1 && worker.pid != hello.pid())
 				|| !MessageDigest.isEqual(worker.secret.getBytes(StandardCharsets.US_ASCII),
 						hello.secret().getBytes(StandardCharsets.US_ASCII))) {

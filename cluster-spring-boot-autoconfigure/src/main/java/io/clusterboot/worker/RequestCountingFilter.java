@@ -31,14 +31,9 @@ public class RequestCountingFilter implements Filter, Ordered {
 	@Override
 	public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
 			throws IOException, ServletException {
-		try {
-			chain.doFilter(request, response);
-		}
-		finally {
-			if (!request.isAsyncStarted()) {
-				this.requests.increment();
-			}
-		}
+		// Counted as it arrives: a filter sees an asynchronous request only once
+		this.requests.increment();
+		chain.doFilter(request, response);
 	}
 
 	@Override

@@ -166,4 +166,12 @@ class JavaCommandLineTests {
 		return JavaCommandLine.parse(JAVA, List.of(argv));
 	}
 
+	@Test
+	void aTargetInsideAnArgumentFileIsLeftThere() {
+		JavaCommandLine commandLine = parse("-Xmx1g", "@/tmp/idea-args.txt");
+		assertThat(commandLine.getJvmOptions()).containsExactly("-Xmx1g", "@/tmp/idea-args.txt");
+		assertThat(commandLine.getTarget()).isEmpty();
+		assertThat(commandLine.getArguments()).isEmpty();
+	}
+
 }

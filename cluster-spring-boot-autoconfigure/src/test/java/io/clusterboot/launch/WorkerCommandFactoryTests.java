@@ -2,10 +2,14 @@ package io.clusterboot.launch;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -94,11 +98,33 @@ class WorkerCommandFactoryTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "-XX:HeapDumpPath=/dumps", "-XX:HeapDumpPath=/var/app.d/dumps",
-			"-XX:HeapDumpPath=/dumps/heap-%p.hprof", "-Xlog:gc:file=gc-%p.log",
-			"-XX:StartFlightRecording=filename=/recordings" })
-	void directoriesAndPerProcessFileNamesAreKept(String option) {
+	@ValueSource(strings = { "-XX:HeapDumpPath=/dumps/heap-%p.hprof", "-Xlog:gc:file=gc-%p.log",
+			"-XX:HeapDumpPath=/dumps/" })
+	void perProcessFileNamesAreKept(String option) {
 		assertThat(workerOption(option, 2)).isEqualTo(option);
+	}
+
+	@Test
+	void existingDirectoriesAreKept(@TempDir Path directory) throws IOException {
+		Path dotted = Files.createDirectory(directory.resolve("app.d"));
+		for (String option : List.of("-XX:HeapDumpPath=" + directory, "-XX:HeapDumpPath=" + dotted,
+				"-XX:StartFlightRecording=filename=" + directory)) {
+			assertThat(workerOption(option, 2)).isEqualTo(option);
+		}
+	}
+
+	@Test
+	void aPathWithoutExtensionThatIsNoDirectoryIsAFile() {
+		assertThat(workerOption("-XX:HeapDumpPath=/no/such/dir/heap", 2))
+			.isEqualTo("-XX:HeapDumpPath=/no/such/dir/heap-worker2");
+	}
+
+	@Test
+	void whenTheTargetIsInAnArgumentFileWorkerOptionsComeFirst() {
+		JavaCommandLine master = JavaCommandLine.parse("java", List.of("-Dx=1", "@/tmp/idea-args.txt"));
+		WorkerCommandFactory factory = new WorkerCommandFactory(master, List.of(), List.of("-Dextra=1"), true, true);
+		assertThat(factory.command(1, 2)).containsExactly("java", "-XX:+ExitOnOutOfMemoryError",
+				"-XX:MaxRAMPercentage=25.0", "-Dextra=1", "-Dx=1", "@/tmp/idea-args.txt");
 	}
 
 	@ParameterizedTest
@@ -179,8 +205,15 @@ class WorkerCommandFactoryTests {
 	}
 
 	@Test
-	void anyOtherOnOutOfMemoryErrorOptionCountsAsTheUsersChoice() {
+	void aHeapDumpOnOutOfMemoryIsNoReasonNotToExit() {
 		WorkerCommandFactory factory = factory("-XX:+HeapDumpOnOutOfMemoryError");
+		assertThat(factory.command(1, 1)).contains("-XX:+HeapDumpOnOutOfMemoryError", "-XX:+ExitOnOutOfMemoryError");
+		assertThat(factory.exitsOnOutOfMemoryError()).isTrue();
+	}
+
+	@Test
+	void crashingOnOutOfMemoryIsTheUsersChoice() {
+		WorkerCommandFactory factory = factory("-XX:+CrashOnOutOfMemoryError");
 		assertThat(factory.command(1, 1)).doesNotContain("-XX:+ExitOnOutOfMemoryError");
 		assertThat(factory.exitsOnOutOfMemoryError()).isFalse();
 	}
