@@ -137,6 +137,29 @@ public class ClusterProperties {
 		 */
 		private Duration heartbeatInterval = Duration.ofSeconds(1);
 
+		/**
+		 * Number of requests after which a worker is replaced gracefully (recycled), as
+		 * gunicorn's max_requests. 0 never recycles.
+		 */
+		private long maxRequests;
+
+		/**
+		 * Random number, up to this value, added to max-requests for each worker so that
+		 * workers do not all recycle at once.
+		 */
+		private long maxRequestsJitter;
+
+		/**
+		 * Heap in use after the latest garbage collection (the live set) above which a
+		 * worker is recycled. Not set never recycles.
+		 */
+		private @Nullable DataSize maxMemory;
+
+		/**
+		 * Time after which a worker is recycled. Not set never recycles.
+		 */
+		private @Nullable Duration maxLifetime;
+
 		public List<String> getJvmArgs() {
 			return this.jvmArgs;
 		}
@@ -183,6 +206,38 @@ public class ClusterProperties {
 
 		public void setHeartbeatInterval(Duration heartbeatInterval) {
 			this.heartbeatInterval = heartbeatInterval;
+		}
+
+		public long getMaxRequests() {
+			return this.maxRequests;
+		}
+
+		public void setMaxRequests(long maxRequests) {
+			this.maxRequests = maxRequests;
+		}
+
+		public long getMaxRequestsJitter() {
+			return this.maxRequestsJitter;
+		}
+
+		public void setMaxRequestsJitter(long maxRequestsJitter) {
+			this.maxRequestsJitter = maxRequestsJitter;
+		}
+
+		public @Nullable DataSize getMaxMemory() {
+			return this.maxMemory;
+		}
+
+		public void setMaxMemory(@Nullable DataSize maxMemory) {
+			this.maxMemory = maxMemory;
+		}
+
+		public @Nullable Duration getMaxLifetime() {
+			return this.maxLifetime;
+		}
+
+		public void setMaxLifetime(@Nullable Duration maxLifetime) {
+			this.maxLifetime = maxLifetime;
 		}
 
 	}

@@ -68,6 +68,8 @@ public final class Frames {
 	 * Periodic sign of life with a small sample of the worker's state.
 	 *
 	 * @param heapUsed bytes of heap in use
+	 * @param heapAfterGc bytes of heap in use after the latest garbage collection, or -1
+	 * before the first one
 	 * @param heapMax maximum heap size in bytes, or -1 if undefined
 	 * @param requests requests served since the worker started
 	 * @param uptimeMillis time since the worker's JVM started
@@ -75,7 +77,7 @@ public final class Frames {
 	 * or {@code null} before its application context exists
 	 * @param readiness the worker's Spring readiness state, or {@code null}
 	 */
-	public record Heartbeat(long heapUsed, long heapMax, long requests, long uptimeMillis, @Nullable String liveness,
+	public record Heartbeat(long heapUsed, long heapAfterGc, long heapMax, long requests, long uptimeMillis, @Nullable String liveness,
 			@Nullable String readiness) {
 	}
 

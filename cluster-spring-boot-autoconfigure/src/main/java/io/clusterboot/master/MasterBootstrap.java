@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
 
 import org.apache.commons.logging.Log;
@@ -204,15 +205,25 @@ public final class MasterBootstrap {
 		logger.debug("Found " + found + " @ClusterMaster beans in " + packages);
 	}
 
-	@SuppressWarnings("restriction")
 	private static void installSignalHandlers(ClusterSupervisor supervisor) {
 		for (String name : new String[] { "TERM", "INT" }) {
-			try {
-				sun.misc.Signal.handle(new sun.misc.Signal(name), (signal) -> supervisor.stop(0, "SIG" + name));
+			handle(name, () -> supervisor.stop(0, "SIG" + name));
+		}
+		handle("HUP", () -> supervisor.rollingRestart().whenComplete((status, ex) -> {
+			if (ex != null) {
+				Throwable cause = (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
+				logger.warn("SIGHUP ignored: " + cause.getMessage());
 			}
-			catch (IllegalArgumentException | UnsupportedOperationException ex) {
-				logger.debug("Cannot handle SIG" + name + "; the shutdown hook will stop the cluster", ex);
-			}
+		}));
+	}
+
+	@SuppressWarnings("restriction")
+	private static void handle(String name, Runnable action) {
+		try {
+			sun.misc.Signal.handle(new sun.misc.Signal(name), (signal) -> action.run());
+		}
+		catch (IllegalArgumentException | UnsupportedOperationException ex) {
+			logger.debug("Cannot handle SIG" + name, ex);
 		}
 	}
 

@@ -18,12 +18,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.unit.DataSize;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -176,6 +179,11 @@ public final class ClusterSupervisor implements IpcServer.Handler {
 		}
 		logger.info("Starting " + this.target + " workers" + ((this.port > 0) ? " sharing port " + this.port : "")
 				+ " (master pid " + this.masterPid + ")");
+		if (this.port > 0 && Integer.valueOf(0).equals(this.tcpMigrateReq)) {
+			logger.info("net.ipv4.tcp_migrate_req is 0: connections still waiting to be accepted by a worker "
+					+ "that stops are reset instead of handed to another worker. To lose none during restarts, "
+					+ "run 'sysctl -w net.ipv4.tcp_migrate_req=1' (as root; make it permanent in /etc/sysctl.d/)");
+		}
 		try {
 			while (!(this.stopping && this.workers.isEmpty())) {
 				maintain();
@@ -467,6 +475,7 @@ public final class ClusterSupervisor implements IpcServer.Handler {
 		}
 		worker.process = process;
 		worker.pid = process.pid();
+		worker.requestLimit = requestLimit();
 		this.workers.add(worker);
 		if (replacement) {
 			slot.replacement = worker;
@@ -554,8 +563,8 @@ public final class ClusterSupervisor implements IpcServer.Handler {
 		}
 		worker.lastHeartbeatNanos = System.nanoTime();
 		worker.lastHeartbeatAt = Instant.now();
-		worker.stats = new WorkerStats(heartbeat.heapUsed(), heartbeat.heapMax(), heartbeat.requests(),
-				heartbeat.uptimeMillis(), heartbeat.liveness(), heartbeat.readiness());
+		worker.stats = new WorkerStats(heartbeat.heapUsed(), heartbeat.heapAfterGc(), heartbeat.heapMax(),
+				heartbeat.requests(), heartbeat.uptimeMillis(), heartbeat.liveness(), heartbeat.readiness());
 		if ("BROKEN".equals(heartbeat.liveness()) && !worker.isLeaving()) {
 			kill(worker, ExitCause.UNHEALTHY, "its liveness state is BROKEN");
 		}
@@ -632,6 +641,9 @@ public final class ClusterSupervisor implements IpcServer.Handler {
 			slot.replacement = null;
 			slot.lastExit = exit;
 			if (!exit.planned()) {
+				slot.recycleNotBeforeNanos = System.nanoTime()
+						+ Math.max(this.backoff.delay(++slot.consecutiveFailures).toNanos(),
+								this.properties.getRestart().getResetAfter().toNanos());
 				failRollout("the replacement for worker " + worker.id + " (pid " + worker.pid + ") "
 						+ exit.describe() + ((slot.worker != null) ? "; " + slot.worker + " keeps serving" : ""));
 			}
@@ -730,6 +742,7 @@ public final class ClusterSupervisor implements IpcServer.Handler {
 
 	private void checkTimers() {
 		completeScrapes();
+		recycle();
 		long now = System.nanoTime();
 		ClusterProperties.Worker settings = this.properties.getWorker();
 		for (Worker worker : new ArrayList<>(this.workers)) {
@@ -755,6 +768,49 @@ public final class ClusterSupervisor implements IpcServer.Handler {
 				destroyForcibly(worker);
 			}
 		}
+	}
+
+	/**
+	 * Replace, gracefully and one at a time, the first worker that has reached a
+	 * recycling limit.
+	 */
+	private void recycle() {
+		if (this.rollout != null || this.stopping) {
+			return;
+		}
+		long now = System.nanoTime();
+		for (Slot slot : this.slots.values()) {
+			Worker worker = slot.worker;
+			if (worker == null || worker.state != WorkerState.LISTENING || worker.isLeaving()
+					|| slot.replacement != null || now - slot.recycleNotBeforeNanos < 0) {
+				continue;
+			}
+			String reason = recycleReason(worker, now);
+			if (reason != null) {
+				logger.info("Recycling " + worker + ": " + reason);
+				startRollout("recycling of worker " + worker.id, ExitCause.RECYCLED, List.of(worker.id));
+				return;
+			}
+		}
+	}
+
+	private @Nullable String recycleReason(Worker worker, long now) {
+		ClusterProperties.Worker settings = this.properties.getWorker();
+		if (worker.requestLimit > 0 && worker.stats.requests() >= worker.requestLimit) {
+			return "it served " + worker.stats.requests() + " requests (cluster.worker.max-requests "
+					+ settings.getMaxRequests() + ", this worker's limit " + worker.requestLimit + ")";
+		}
+		DataSize maxMemory = settings.getMaxMemory();
+		if (maxMemory != null && worker.stats.heapAfterGc() > maxMemory.toBytes()
+				&& now - worker.listeningNanos >= this.properties.getRestart().getResetAfter().toNanos()) {
+			return "its heap after garbage collection is " + worker.stats.heapAfterGc() / (1024 * 1024)
+					+ "MB (cluster.worker.max-memory " + maxMemory + ")";
+		}
+		Duration maxLifetime = settings.getMaxLifetime();
+		if (maxLifetime != null && now - worker.forkedNanos >= maxLifetime.toNanos()) {
+			return "it is older than cluster.worker.max-lifetime (" + formatDuration(maxLifetime) + ")";
+		}
+		return null;
 	}
 
 	private void kill(Worker worker, ExitCause cause, String why) {
@@ -854,6 +910,15 @@ public final class ClusterSupervisor implements IpcServer.Handler {
 		}
 		this.target = count;
 		this.ready = allReady();
+	}
+
+	private long requestLimit() {
+		long max = this.properties.getWorker().getMaxRequests();
+		long jitter = this.properties.getWorker().getMaxRequestsJitter();
+		if (max <= 0) {
+			return 0;
+		}
+		return max + ((jitter > 0) ? ThreadLocalRandom.current().nextLong(jitter + 1) : 0);
 	}
 
 	private int maxWorkers() {

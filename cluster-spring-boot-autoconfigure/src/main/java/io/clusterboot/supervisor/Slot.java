@@ -33,6 +33,12 @@ final class Slot {
 
 	@Nullable WorkerExit lastExit;
 
+	/**
+	 * No recycling before this time, in {@link System#nanoTime()} terms, after a recycling
+	 * whose replacement failed.
+	 */
+	long recycleNotBeforeNanos = System.nanoTime();
+
 	Slot(int id) {
 		this.id = id;
 	}

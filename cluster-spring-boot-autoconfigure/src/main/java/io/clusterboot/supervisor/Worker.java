@@ -62,6 +62,11 @@ final class Worker {
 
 	@Nullable WorkerExit exit;
 
+	/**
+	 * Requests after which this worker is recycled (max-requests plus its jitter), or 0.
+	 */
+	long requestLimit;
+
 	Worker(int id, String secret) {
 		this.id = id;
 		this.secret = secret;

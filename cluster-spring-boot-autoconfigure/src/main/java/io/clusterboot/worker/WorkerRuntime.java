@@ -2,6 +2,8 @@ package io.clusterboot.worker;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -203,8 +205,8 @@ public final class WorkerRuntime implements IpcClient.Listener {
 		try {
 			MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
 			long uptime = ManagementFactory.getRuntimeMXBean().getUptime();
-			this.client.send(new Frames.Heartbeat(heap.getUsed(), heap.getMax(), this.requests.sum(), uptime,
-					this.liveness, this.readiness));
+			this.client.send(new Frames.Heartbeat(heap.getUsed(), heapAfterGc(), heap.getMax(), this.requests.sum(),
+					uptime, this.liveness, this.readiness));
 		}
 		catch (RuntimeException ex) {
 			logger.debug("Heartbeat failed", ex);
@@ -267,6 +269,23 @@ public final class WorkerRuntime implements IpcClient.Listener {
 			return reply;
 		}
 		return reply.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	/**
+	 * Heap in use right after the latest collection of each heap pool: the live set, which
+	 * grows with a leak and does not move with allocation between collections.
+	 */
+	private static long heapAfterGc() {
+		long total = 0;
+		boolean collected = false;
+		for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+			MemoryUsage afterGc = (pool.getType() == MemoryType.HEAP) ? pool.getCollectionUsage() : null;
+			if (afterGc != null) {
+				total += afterGc.getUsed();
+				collected |= afterGc.getCommitted() > 0 || afterGc.getUsed() > 0;
+			}
+		}
+		return collected ? total : -1;
 	}
 
 	@Override

@@ -42,8 +42,8 @@ class FrameCodecTests {
 		JsonMapper mapper = JsonMapper.builder().build();
 		return Stream.of(new Frames.Hello(3, 12345L, "s3cret"), new Frames.Welcome(678L, 1000L),
 				new Frames.Listening("127.0.0.1", 8080), new Frames.Listening(null, -1),
-				new Frames.Heartbeat(1024L, -1L, 42L, 5000L, "CORRECT", "ACCEPTING_TRAFFIC"),
-				new Frames.Heartbeat(1024L, 4096L, 0L, 10L, null, null),
+				new Frames.Heartbeat(1024L, -1L, -1L, 42L, 5000L, "CORRECT", "ACCEPTING_TRAFFIC"),
+				new Frames.Heartbeat(1024L, 512L, 4096L, 0L, 10L, null, null),
 				new Frames.Message(2, Frames.ALL_WORKERS, mapper.readTree("{\"evict\":\"user:1\",\"n\":[1,2.5,null]}")),
 				new Frames.Message(Frames.MASTER, 1, mapper.readTree("\"just a string\"")),
 				new Frames.Command(Frames.Command.Action.STOP), new Frames.State(snapshot()),
@@ -58,7 +58,7 @@ class FrameCodecTests {
 		Instant now = Instant.parse("2026-11-21T10:15:30.123456789Z");
 		WorkerExit exit = new WorkerExit(137, "KILL", ExitCause.KILLED, now);
 		WorkerInfo worker = new WorkerInfo(1, 4242L, WorkerState.LISTENING, now, now, null, 8080, 1, exit,
-				new WorkerStats(1024L, 4096L, 99L, 5000L, "CORRECT", "ACCEPTING_TRAFFIC"), now, null);
+				new WorkerStats(1024L, 800L, 4096L, 99L, 5000L, "CORRECT", "ACCEPTING_TRAFFIC"), now, null);
 		RolloutStatus rollout = new RolloutStatus("restart", now, null, List.of(1), List.of(2), null);
 		ClusterCounters counters = new ClusterCounters(Map.of(ExitCause.KILLED, 1L), 1, 0, 0, 3);
 		return new ClusterSnapshot(4200L, now, 8080, 2, false, List.of(worker), rollout, 16, counters, now,

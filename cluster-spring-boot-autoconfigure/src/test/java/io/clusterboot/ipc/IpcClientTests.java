@@ -131,7 +131,7 @@ class IpcClientTests {
 		this.handler.connection(1).close();
 		eventually().untilAsserted(() -> assertThat(this.listener.closes).containsExactly("end of stream"));
 		assertThat(client.isConnected()).isFalse();
-		assertThat(client.send(new Frames.Heartbeat(1, 2, 3, 4, null, null))).isFalse();
+		assertThat(client.send(new Frames.Heartbeat(1, 1, 2, 3, 4, null, null))).isFalse();
 	}
 
 	@Test
@@ -140,7 +140,7 @@ class IpcClientTests {
 		IpcClient client = connect(1, RecordingHandler.SECRET, TIMEOUT);
 		client.close();
 		assertThat(client.isConnected()).isFalse();
-		assertThat(client.send(new Frames.Heartbeat(1, 2, 3, 4, null, null))).isFalse();
+		assertThat(client.send(new Frames.Heartbeat(1, 1, 2, 3, 4, null, null))).isFalse();
 		eventually().untilAsserted(() -> assertThat(this.handler.closes).hasSize(1));
 		assertThat(this.listener.closes).isEmpty();
 		client.close();

@@ -74,7 +74,7 @@ class IpcServerTests {
 		IpcClient client = connect(2, RecordingHandler.SECRET, listener);
 		assertThat(client.getWelcome()).isEqualTo(RecordingHandler.WELCOME);
 		assertThat(this.handler.hellos).contains(new Frames.Hello(2, ProcessHandle.current().pid(), "s3cret"));
-		Frames.Heartbeat heartbeat = new Frames.Heartbeat(1, 2, 3, 4, "CORRECT", "ACCEPTING_TRAFFIC");
+		Frames.Heartbeat heartbeat = new Frames.Heartbeat(1, 1, 2, 3, 4, "CORRECT", "ACCEPTING_TRAFFIC");
 		assertThat(client.send(heartbeat)).isTrue();
 		eventually().untilAsserted(() -> assertThat(this.handler.framesFrom(2)).containsExactly(heartbeat));
 		Frames.Command stop = new Frames.Command(Frames.Command.Action.STOP);
@@ -140,7 +140,7 @@ class IpcServerTests {
 
 	@Test
 	void firstFrameThatIsNotAHelloClosesTheConnection() throws IOException {
-		assertClosedAfterSending(this.codec.encode(new Frames.Heartbeat(1, 2, 3, 4, null, null)));
+		assertClosedAfterSending(this.codec.encode(new Frames.Heartbeat(1, 1, 2, 3, 4, null, null)));
 		assertThat(this.handler.hellos).extracting(Frames.Hello::workerId).containsOnly(BYSTANDER);
 	}
 

@@ -175,7 +175,7 @@ public class ClusterEndpoint {
 		return new WorkerDescriptor(worker.id(), worker.pid(), worker.state().name(), worker.forkedAt().toString(),
 				(worker.listeningAt() != null) ? worker.listeningAt().toString() : null,
 				Duration.between(worker.forkedAt(), now).toMillis(), worker.restarts(), lastExit,
-				worker.stats().heapUsed(), worker.stats().heapMax(), worker.stats().requests(),
+				worker.stats().heapUsed(), worker.stats().heapAfterGc(), worker.stats().heapMax(), worker.stats().requests(),
 				worker.stats().liveness(), worker.stats().readiness(), heartbeatAge);
 	}
 

@@ -17,6 +17,7 @@ import org.springframework.boot.actuate.endpoint.OperationResponseBody;
  * @param restarts how many times its slot was restarted after an unplanned exit
  * @param lastExit how the slot's previous worker exited
  * @param heapUsed bytes of heap in use, from the latest heartbeat
+ * @param heapAfterGc bytes of heap in use after the latest garbage collection
  * @param heapMax maximum heap in bytes
  * @param requests requests served
  * @param liveness its Spring liveness state
@@ -26,7 +27,8 @@ import org.springframework.boot.actuate.endpoint.OperationResponseBody;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record WorkerDescriptor(int id, long pid, String state, String forkedAt, @Nullable String listeningAt,
-		long uptimeMillis, int restarts, @Nullable ExitDescriptor lastExit, long heapUsed, long heapMax, long requests,
+		long uptimeMillis, int restarts, @Nullable ExitDescriptor lastExit, long heapUsed, long heapAfterGc,
+		long heapMax, long requests,
 		@Nullable String liveness, @Nullable String readiness, @Nullable Long lastHeartbeatAgeMillis)
 		implements OperationResponseBody {
 
