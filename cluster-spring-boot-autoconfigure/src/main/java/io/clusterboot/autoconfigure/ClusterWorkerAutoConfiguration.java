@@ -76,7 +76,7 @@ public final class ClusterWorkerAutoConfiguration {
 
 		@Bean
 		RequestCountingFilter clusterRequestCountingFilter(WorkerRuntime runtime) {
-			return new RequestCountingFilter(runtime.getRequestCounter());
+			return new RequestCountingFilter(runtime);
 		}
 
 	}

@@ -50,8 +50,10 @@ public final class Frames {
 	 *
 	 * @param masterPid the master's process id
 	 * @param heartbeatIntervalMillis how often the worker should send a {@link Heartbeat}
+	 * @param requestLimit requests after which the worker will be recycled, so that it
+	 * reports reaching them at once; 0 for none
 	 */
-	public record Welcome(long masterPid, long heartbeatIntervalMillis) {
+	public record Welcome(long masterPid, long heartbeatIntervalMillis, long requestLimit) {
 	}
 
 	/**

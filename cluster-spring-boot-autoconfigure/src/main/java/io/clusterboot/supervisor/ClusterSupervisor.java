@@ -497,7 +497,7 @@ public final class ClusterSupervisor implements IpcServer.Handler {
 		worker.state = WorkerState.ONLINE;
 		worker.lastHeartbeatNanos = System.nanoTime();
 		connection.send(new Frames.Welcome(this.masterPid,
-				this.properties.getWorker().getHeartbeatInterval().toMillis()));
+				this.properties.getWorker().getHeartbeatInterval().toMillis(), worker.requestLimit));
 		registerConnection(worker);
 		logger.debug(capitalize(worker) + " is online");
 		this.events.online(info(worker));

@@ -1,7 +1,6 @@
 package io.clusterboot.worker;
 
 import java.io.IOException;
-import java.util.concurrent.atomic.LongAdder;
 
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -18,21 +17,21 @@ import org.springframework.core.Ordered;
  */
 public class RequestCountingFilter implements Filter, Ordered {
 
-	private final LongAdder requests;
+	private final WorkerRuntime runtime;
 
 	/**
 	 * Create a filter.
-	 * @param requests the counter to increment
+	 * @param runtime the worker runtime that counts requests
 	 */
-	public RequestCountingFilter(LongAdder requests) {
-		this.requests = requests;
+	public RequestCountingFilter(WorkerRuntime runtime) {
+		this.runtime = runtime;
 	}
 
 	@Override
 	public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
 			throws IOException, ServletException {
 		// Counted as it arrives: a filter sees an asynchronous request only once
-		this.requests.increment();
+		this.runtime.countRequest();
 		chain.doFilter(request, response);
 	}
 

@@ -21,7 +21,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.concurrent.atomic.LongAdder;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -60,7 +59,9 @@ public final class WorkerRuntime implements IpcClient.Listener {
 
 	private final IpcClient client;
 
-	private final LongAdder requests = new LongAdder();
+	private final AtomicLong requests = new AtomicLong();
+
+	private final long requestLimit;
 
 	private final AtomicBoolean exiting = new AtomicBoolean();
 
@@ -104,6 +105,7 @@ public final class WorkerRuntime implements IpcClient.Listener {
 		Frames.Hello hello = new Frames.Hello(environment.workerId(), ProcessHandle.current().pid(), secret);
 		this.client = IpcClient.connect(socket, codec, hello, WELCOME_TIMEOUT, this);
 		long interval = Math.max(10, this.client.getWelcome().heartbeatIntervalMillis());
+		this.requestLimit = this.client.getWelcome().requestLimit();
 		this.heartbeats.scheduleAtFixedRate(this::heartbeat, 0, interval, TimeUnit.MILLISECONDS);
 	}
 
@@ -137,7 +139,8 @@ public final class WorkerRuntime implements IpcClient.Listener {
 			if (change.getState() instanceof LivenessState state) {
 				this.liveness = state.name();
 				if (state == LivenessState.BROKEN) {
-					heartbeat();
+					// On the heartbeat thread, so that no older heartbeat can overtake it
+					this.heartbeats.execute(this::heartbeat);
 				}
 			}
 			else if (change.getState() instanceof ReadinessState state) {
@@ -161,11 +164,21 @@ public final class WorkerRuntime implements IpcClient.Listener {
 	}
 
 	/**
-	 * The counter of requests served, reported with every heartbeat.
-	 * @return the counter
+	 * Count one request, reported with every heartbeat, and at once when it reaches the
+	 * number after which the master recycles this worker.
 	 */
-	public LongAdder getRequestCounter() {
-		return this.requests;
+	public void countRequest() {
+		if (this.requests.incrementAndGet() == this.requestLimit) {
+			this.heartbeats.execute(this::heartbeat);
+		}
+	}
+
+	/**
+	 * Requests counted so far.
+	 * @return the number of requests
+	 */
+	public long getRequestCount() {
+		return this.requests.get();
 	}
 
 	/**
@@ -205,7 +218,7 @@ public final class WorkerRuntime implements IpcClient.Listener {
 		try {
 			MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
 			long uptime = ManagementFactory.getRuntimeMXBean().getUptime();
-			this.client.send(new Frames.Heartbeat(heap.getUsed(), heapAfterGc(), heap.getMax(), this.requests.sum(),
+			this.client.send(new Frames.Heartbeat(heap.getUsed(), heapAfterGc(), heap.getMax(), this.requests.get(),
 					uptime, this.liveness, this.readiness));
 		}
 		catch (RuntimeException ex) {

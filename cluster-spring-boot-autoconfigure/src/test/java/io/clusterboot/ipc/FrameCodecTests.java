@@ -40,7 +40,7 @@ class FrameCodecTests {
 
 	static Stream<Object> frames() {
 		JsonMapper mapper = JsonMapper.builder().build();
-		return Stream.of(new Frames.Hello(3, 12345L, "s3cret"), new Frames.Welcome(678L, 1000L),
+		return Stream.of(new Frames.Hello(3, 12345L, "s3cret"), new Frames.Welcome(678L, 1000L, 500L),
 				new Frames.Listening("127.0.0.1", 8080), new Frames.Listening(null, -1),
 				new Frames.Heartbeat(1024L, -1L, -1L, 42L, 5000L, "CORRECT", "ACCEPTING_TRAFFIC"),
 				new Frames.Heartbeat(1024L, 512L, 4096L, 0L, 10L, null, null),
@@ -169,7 +169,7 @@ class FrameCodecTests {
 
 	@Test
 	void decodeReadsOnlyTheFrameFromABufferThatSharesItsArray() throws MalformedFrameException {
-		Frames.Welcome welcome = new Frames.Welcome(1, 2);
+		Frames.Welcome welcome = new Frames.Welcome(1, 2, 0);
 		ByteBuffer encoded = this.codec.encode(welcome);
 		int length = encoded.remaining() - 4;
 		byte[] array = new byte[10 + encoded.remaining() + 10];

@@ -20,7 +20,7 @@ class FrameDecoderTests {
 
 	private final FrameCodec codec = new FrameCodec(LIMIT);
 
-	private final List<Object> frames = List.of(new Frames.Hello(1, 4242L, "s3cret"), new Frames.Welcome(99L, 500L),
+	private final List<Object> frames = List.of(new Frames.Hello(1, 4242L, "s3cret"), new Frames.Welcome(99L, 500L, 0L),
 			new Frames.Heartbeat(1L, 1L, 2L, 3L, 4L, "CORRECT", null),
 			new Frames.Message(1, Frames.MASTER, JsonMapper.builder().build().readTree("{\"text\":\"héllo ✓\"}")));
 

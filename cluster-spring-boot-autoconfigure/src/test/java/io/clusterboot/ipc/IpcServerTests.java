@@ -186,7 +186,7 @@ class IpcServerTests {
 	void unexpectedFrameAfterTheHelloClosesOnlyThatConnection() throws IOException {
 		RecordingListener listener = new RecordingListener();
 		IpcClient client = connect(4, RecordingHandler.SECRET, listener);
-		client.send(new Frames.Welcome(1, 1));
+		client.send(new Frames.Welcome(1, 1, 0));
 		eventually().untilAsserted(() -> assertThat(listener.closes).hasSize(1));
 		assertThat(client.isConnected()).isFalse();
 		assertThat(this.handler.closes)

@@ -16,7 +16,7 @@ class RecordingHandler implements IpcServer.Handler {
 
 	static final String SECRET = "s3cret";
 
-	static final Frames.Welcome WELCOME = new Frames.Welcome(4242, 1000);
+	static final Frames.Welcome WELCOME = new Frames.Welcome(4242, 1000, 0);
 
 	final List<Frames.Hello> hellos = new CopyOnWriteArrayList<>();
 

@@ -107,10 +107,29 @@ class WorkerRuntimeTests {
 	}
 
 	@Test
+	void reachingTheRequestLimitIsReportedAtOnce() throws IOException {
+		int id = workerIds.incrementAndGet();
+		master.requestLimits.put(id, 5L);
+		WorkerRuntime runtime = connect(id, NEVER);
+		eventually().untilAsserted(() -> assertThat(master.heartbeats(id)).hasSize(1));
+		for (int i = 0; i < 4; i++) {
+			runtime.countRequest();
+		}
+		await().during(Duration.ofMillis(300)).atMost(TIMEOUT)
+			.untilAsserted(() -> assertThat(master.heartbeats(id)).hasSize(1));
+		runtime.countRequest();
+		eventually().untilAsserted(() -> assertThat(master.heartbeats(id)).hasSize(2)
+			.last()
+			.satisfies((heartbeat) -> assertThat(heartbeat.requests()).isEqualTo(5)));
+	}
+
+	@Test
 	void heartbeatsReportRequestsHeapAndUptime() throws IOException {
 		int id = workerIds.incrementAndGet();
 		WorkerRuntime runtime = connect(id, 20);
-		runtime.getRequestCounter().add(3);
+		runtime.countRequest();
+		runtime.countRequest();
+		runtime.countRequest();
 		eventually().untilAsserted(() -> assertThat(master.heartbeats(id)).anySatisfy((heartbeat) -> {
 			assertThat(heartbeat.requests()).isEqualTo(3);
 			assertThat(heartbeat.heapUsed()).isPositive();
@@ -252,6 +271,8 @@ class WorkerRuntimeTests {
 
 		final Map<Integer, Long> intervals = new ConcurrentHashMap<>();
 
+		final Map<Integer, Long> requestLimits = new ConcurrentHashMap<>();
+
 		final Map<Integer, Frames.Hello> hellos = new ConcurrentHashMap<>();
 
 		final Map<Integer, IpcServer.Connection> connections = new ConcurrentHashMap<>();
@@ -265,7 +286,8 @@ class WorkerRuntimeTests {
 			}
 			this.hellos.put(hello.workerId(), hello);
 			this.connections.put(hello.workerId(), connection);
-			connection.send(new Frames.Welcome(MASTER_PID, this.intervals.getOrDefault(hello.workerId(), NEVER)));
+			connection.send(new Frames.Welcome(MASTER_PID, this.intervals.getOrDefault(hello.workerId(), NEVER),
+					this.requestLimits.getOrDefault(hello.workerId(), 0L)));
 			return hello.workerId();
 		}
 
