@@ -64,10 +64,14 @@ final class ClusterProcess implements AutoCloseable {
 
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-	private ClusterProcess(List<String> command, int port) {
+	private ClusterProcess(List<String> command, int port, Path directory) {
 		this.port = port;
 		try {
-			this.master = new ProcessBuilder(command).redirectErrorStream(true).start();
+			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+			if (directory != null) {
+				builder.directory(directory.toFile());
+			}
+			this.master = builder.start();
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
@@ -109,7 +113,24 @@ final class ClusterProcess implements AutoCloseable {
 		return startJar(List.of(), arguments);
 	}
 
+	/**
+	 * Start the test application with {@code java -jar}, choosing the jar, the working
+	 * directory and a command prefix (a network namespace).
+	 */
+	static ClusterProcess startJar(List<String> prefix, Path jar, Path directory, String... arguments) {
+		List<String> command = new ArrayList<>(prefix);
+		command.add(java());
+		command.addAll(defaultJvmOptions());
+		command.add("-jar");
+		command.add(jar.toString());
+		return start(command, directory, arguments);
+	}
+
 	private static ClusterProcess start(List<String> command, String... arguments) {
+		return start(command, null, arguments);
+	}
+
+	private static ClusterProcess start(List<String> command, Path directory, String... arguments) {
 		List<String> args = new ArrayList<>(Arrays.asList(arguments));
 		int port = Arrays.stream(arguments)
 			.filter((argument) -> argument.startsWith("--server.port="))
@@ -121,7 +142,7 @@ final class ClusterProcess implements AutoCloseable {
 			args.add("--server.port=" + port);
 		}
 		command.addAll(args);
-		return new ClusterProcess(command, port);
+		return new ClusterProcess(command, port, directory);
 	}
 
 	private static List<String> defaultJvmOptions() {
