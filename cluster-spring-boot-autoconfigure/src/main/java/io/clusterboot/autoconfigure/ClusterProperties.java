@@ -36,6 +36,12 @@ public class ClusterProperties {
 	 */
 	private Duration shutdownTimeout = Duration.ofSeconds(35);
 
+	/**
+	 * File the master writes its process id to while it runs, for 'kill -HUP' and
+	 * service managers.
+	 */
+	private @Nullable String pidFile;
+
 	private final Worker worker = new Worker();
 
 	private final Restart restart = new Restart();
@@ -76,6 +82,14 @@ public class ClusterProperties {
 
 	public void setShutdownTimeout(Duration shutdownTimeout) {
 		this.shutdownTimeout = shutdownTimeout;
+	}
+
+	public @Nullable String getPidFile() {
+		return this.pidFile;
+	}
+
+	public void setPidFile(@Nullable String pidFile) {
+		this.pidFile = pidFile;
 	}
 
 	public Worker getWorker() {

@@ -8,6 +8,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Comparator;
@@ -89,13 +90,33 @@ public final class MasterBootstrap {
 	private int run() throws IOException {
 		int port = resolvePort();
 		int managementPort = resolveManagementPort(port);
+		Path pidFile = writePidFile();
 		Path directory = createIpcDirectory();
 		try {
 			return supervise(port, managementPort, directory);
 		}
 		finally {
 			deleteRecursively(directory);
+			if (pidFile != null) {
+				Files.deleteIfExists(pidFile);
+			}
 		}
+	}
+
+	private @Nullable Path writePidFile() throws IOException {
+		String location = this.properties.getPidFile();
+		if (location == null || location.isBlank()) {
+			return null;
+		}
+		Path pidFile = Path.of(location).toAbsolutePath();
+		Path parent = pidFile.getParent();
+		if (parent != null) {
+			Files.createDirectories(parent);
+		}
+		Path temporary = Files.createTempFile((parent != null) ? parent : Path.of("."), ".cluster", ".pid");
+		Files.writeString(temporary, ProcessHandle.current().pid() + "\n");
+		Files.move(temporary, pidFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+		return pidFile;
 	}
 
 	private int supervise(int port, int managementPort, Path directory) throws IOException {

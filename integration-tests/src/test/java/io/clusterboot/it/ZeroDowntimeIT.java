@@ -80,7 +80,10 @@ class ZeroDowntimeIT {
 			Path jar = directory.resolve("app.jar");
 			Files.copy(Path.of(ClusterProcess.jar()), jar);
 			boolean migration = enterNamespace(1);
-			this.cluster = ClusterProcess.startJar(prefix(), jar, directory).awaitReady();
+			Path pidFile = directory.resolve("run/master.pid");
+			this.cluster = ClusterProcess.startJar(prefix(), jar, directory, "--cluster.pid-file=" + pidFile)
+				.awaitReady();
+			assertThat(pidFile).hasContent(Long.toString(this.cluster.masterPid()));
 			Set<Long> before = listeningPids();
 			assertThat(versionOf(before)).containsOnly("1");
 			this.load = LoadProcess.start(prefix(), this.cluster.port(), "keep-alive", 8, Duration.ofMillis(2));
@@ -89,7 +92,7 @@ class ZeroDowntimeIT {
 			Path next = directory.resolve("app.jar.next");
 			withVersion(Path.of(ClusterProcess.jar()), next, "2");
 			Files.move(next, jar, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-			this.cluster.signal(this.cluster.masterPid(), "HUP");
+			this.cluster.signal(Long.parseLong(Files.readString(pidFile).trim()), "HUP");
 			this.cluster.awaitOutput("Rolling restart complete: 2 replaced");
 			sleep(Duration.ofSeconds(2));
 			Map<String, String> report = this.load.stop();
@@ -97,6 +100,9 @@ class ZeroDowntimeIT {
 			assertThat(after).hasSize(2).doesNotContainAnyElementsOf(before);
 			assertThat(versionOf(after)).containsOnly("2");
 			assertNoLoss(report, migration);
+			this.cluster.signal(this.cluster.masterPid(), "TERM");
+			assertThat(this.cluster.awaitExit(Duration.ofSeconds(60))).isZero();
+			assertThat(pidFile).doesNotExist();
 		}
 		finally {
 			try (var files = Files.walk(directory)) {
