@@ -2,7 +2,6 @@ package io.clusterboot.it;
 
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -12,16 +11,7 @@ import static org.awaitility.Awaitility.await;
  * The {@code ClusterSupervisor} bean driven from a {@code @ClusterMaster} bean: scale,
  * fork, replace one worker, stop.
  */
-class ClusterControlIT {
-
-	private ClusterProcess cluster;
-
-	@AfterEach
-	void stopCluster() {
-		if (this.cluster != null) {
-			this.cluster.close();
-		}
-	}
+class ClusterControlIT extends AbstractClusterIT {
 
 	@Test
 	void scaleUpForkAndScaleDownChangeTheRealProcesses() {

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import tools.jackson.databind.JsonNode;
@@ -15,18 +14,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * {@code /actuator/cluster} and the {@code cluster} health contributor of a real cluster.
  */
-class ClusterEndpointIT {
+class ClusterEndpointIT extends AbstractClusterIT {
 
 	private static final String WRITE_ACCESS = "--management.endpoint.cluster.access=unrestricted";
-
-	private ClusterProcess cluster;
-
-	@AfterEach
-	void stopCluster() {
-		if (this.cluster != null) {
-			this.cluster.close();
-		}
-	}
 
 	@Test
 	void showsTheWholeClusterFromWhicheverWorkerAnswers() {

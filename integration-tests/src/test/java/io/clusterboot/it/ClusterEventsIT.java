@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,18 +15,9 @@ import static org.awaitility.Awaitility.await;
  * {@code test-cluster-worker-exit.js}, {@code test-cluster-worker-kill.js} and
  * {@code test-cluster-worker-events.js}.
  */
-class ClusterEventsIT {
+class ClusterEventsIT extends AbstractClusterIT {
 
 	private static final List<String> LIFE = List.of("forked", "online", "listening", "disconnected", "exited");
-
-	private ClusterProcess cluster;
-
-	@AfterEach
-	void stopCluster() {
-		if (this.cluster != null) {
-			this.cluster.close();
-		}
-	}
 
 	@Test
 	void workerExitingWith42GivesOneDisconnectedAndOneExitedEventNotPlanned() {

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import tools.jackson.databind.JsonNode;
@@ -16,16 +15,7 @@ import static org.awaitility.Awaitility.await;
  * A real two-worker cluster: it serves from both workers, replaces the ones that die and
  * stops without leaving a process behind.
  */
-class ClusterLifecycleIT {
-
-	private ClusterProcess cluster;
-
-	@AfterEach
-	void stopCluster() {
-		if (this.cluster != null) {
-			this.cluster.close();
-		}
-	}
+class ClusterLifecycleIT extends AbstractClusterIT {
 
 	@Test
 	void masterForksTwoWorkersThatBothAnswer() {

@@ -3,7 +3,6 @@ package io.clusterboot.it;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -12,16 +11,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * One Prometheus scrape for the whole cluster.
  */
-class ClusterPrometheusIT {
-
-	private ClusterProcess cluster;
-
-	@AfterEach
-	void stopCluster() {
-		if (this.cluster != null) {
-			this.cluster.close();
-		}
-	}
+class ClusterPrometheusIT extends AbstractClusterIT {
 
 	@Test
 	void theScrapeHasEveryWorkersSeriesExactlyOnceWithItsLabel() {

@@ -6,7 +6,6 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import tools.jackson.databind.JsonNode;
@@ -17,16 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Starting a cluster: relaunching the application exactly, and failing fast and clearly
  * on bad input.
  */
-class ClusterStartupIT {
-
-	private ClusterProcess cluster;
-
-	@AfterEach
-	void stopCluster() {
-		if (this.cluster != null) {
-			this.cluster.close();
-		}
-	}
+class ClusterStartupIT extends AbstractClusterIT {
 
 	@Test
 	void workersOfAJarLaunchRunTheMastersJavaOptionsAndArguments() {

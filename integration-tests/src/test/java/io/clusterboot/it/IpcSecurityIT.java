@@ -16,7 +16,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -28,9 +27,7 @@ import static org.awaitility.Awaitility.await;
  * of its workers: every bad connection is closed, and the master and its workers carry
  * on undisturbed.
  */
-class IpcSecurityIT {
-
-	private ClusterProcess cluster;
+class IpcSecurityIT extends AbstractClusterIT {
 
 	private Path socket;
 
@@ -38,11 +35,6 @@ class IpcSecurityIT {
 	void startCluster() throws IOException {
 		this.cluster = ClusterProcess.start("--cluster.ipc.handshake-timeout=2s").awaitReady();
 		this.socket = Path.of(environmentOf(this.cluster.workerPid(1)).get("CLUSTER_MASTER_SOCKET"));
-	}
-
-	@AfterEach
-	void stopCluster() {
-		this.cluster.close();
 	}
 
 	@Test

@@ -30,7 +30,7 @@ import static org.awaitility.Awaitility.await;
  * worker to the others; the tests make a network namespace with that setting where they
  * can (root and iproute2), and say so in their output where they cannot.
  */
-class ZeroDowntimeIT {
+class ZeroDowntimeIT extends AbstractClusterIT {
 
 	/**
 	 * Failures seen per rolling restart of two workers with {@code tcp_migrate_req=0}: the
@@ -39,20 +39,16 @@ class ZeroDowntimeIT {
 	 */
 	private static final int FAILURES_WITHOUT_MIGRATION = 20;
 
-	private ClusterProcess cluster;
-
 	private LoadProcess load;
 
 	private NetworkNamespace namespace;
 
 	@AfterEach
-	void cleanUp() {
+	void closeLoadAndNamespace() {
 		if (this.load != null) {
 			this.load.close();
 		}
-		if (this.cluster != null) {
-			this.cluster.close();
-		}
+		closeCluster();
 		if (this.namespace != null) {
 			this.namespace.close();
 		}
