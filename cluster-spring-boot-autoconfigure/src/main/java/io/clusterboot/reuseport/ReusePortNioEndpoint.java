@@ -45,9 +45,9 @@ public class ReusePortNioEndpoint extends NioEndpoint {
 
 	private volatile boolean unlockRequested;
 
-	private volatile boolean holdRequested;
+	private volatile boolean closeRequested;
 
-	private volatile boolean acceptorHeld;
+	private volatile boolean listenerClosed;
 
 	private volatile boolean delegated;
 
@@ -70,8 +70,8 @@ public class ReusePortNioEndpoint extends NioEndpoint {
 			channel.configureBlocking(false);
 			Selector selector = Selector.open();
 			channel.register(selector, SelectionKey.OP_ACCEPT);
-			this.holdRequested = false;
-			this.acceptorHeld = false;
+			this.closeRequested = false;
+			this.listenerClosed = false;
 			this.acceptSelector = selector;
 			this.serverSocket = channel;
 		}
@@ -100,17 +100,21 @@ public class ReusePortNioEndpoint extends NioEndpoint {
 			ServerSocketChannel channel = this.serverSocket;
 			Selector selector = this.acceptSelector;
 			if (channel == null || selector == null) {
-				if (this.holdRequested) {
-					// The listener was closed by closeListener(): the acceptor is stopping
+				if (this.closeRequested) {
+					// closeListener() went on without this thread: the acceptor is stopping
 					return SocketChannel.open();
 				}
 				throw new ClosedChannelException();
 			}
-			if (this.holdRequested) {
-				// Take no more connections; those still queued go to a sibling when the
-				// listener closes. Wait for the wake-up of unlockAccept().
-				channel.keyFor(selector).interestOps(0);
-				this.acceptorHeld = true;
+			if (this.closeRequested) {
+				if (channel.isOpen()) {
+					// Closed by this thread between two accepts: no connection it accepted
+					// is dropped, and none waits in a queue that nobody accepts from
+					channel.close();
+					// Deregistering the channel is what closes its socket
+					selector.selectNow();
+				}
+				this.listenerClosed = true;
 			}
 			else {
 				SocketChannel accepted = channel.accept();
@@ -163,9 +167,10 @@ public class ReusePortNioEndpoint extends NioEndpoint {
 	 * response with {@code Connection: close} (Tomcat disables keep-alive once the socket
 	 * is closed this way) and HTTP/2 connections with a {@code GOAWAY}.
 	 * <p>
-	 * Tomcat's own {@link #closeServerSocketGraceful()} alone would stop the acceptor
-	 * while it may hold a connection it has just accepted, which it then closes unserved;
-	 * here the acceptor is first held where it accepts nothing.
+	 * The acceptor thread closes the socket itself, between two accepts, before Tomcat's
+	 * {@link #closeServerSocketGraceful()} stops it: stopped first, the acceptor would
+	 * close a connection it had just accepted unserved, and connections would queue on a
+	 * socket nobody accepts from.
 	 * @return whether the listening socket was closed; {@code false} if it was not open
 	 * or was bound on initialization, which this endpoint cannot close gracefully
 	 */
@@ -173,11 +178,11 @@ public class ReusePortNioEndpoint extends NioEndpoint {
 		Acceptor<SocketChannel> acceptor = this.acceptor;
 		Selector selector = this.acceptSelector;
 		if (!this.delegated && acceptor != null && selector != null) {
-			this.holdRequested = true;
+			this.closeRequested = true;
 			selector.wakeup();
-			// A connection accepted before the acceptor is held is handed on as usual. An
-			// acceptor waiting for a free connection slot accepts nothing until it is stopped.
-			awaitAcceptor(() -> this.acceptorHeld || acceptor.getState() != Acceptor.AcceptorState.RUNNING);
+			// An acceptor waiting for a free connection slot accepts nothing more: Tomcat
+			// stops it and the socket is closed below
+			awaitAcceptor(() -> this.listenerClosed || acceptor.getState() != Acceptor.AcceptorState.RUNNING);
 		}
 		closeServerSocketGraceful();
 		return getBindState() == BindState.SOCKET_CLOSED_ON_STOP;

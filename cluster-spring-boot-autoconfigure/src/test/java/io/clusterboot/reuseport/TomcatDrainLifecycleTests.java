@@ -96,6 +96,18 @@ class TomcatDrainLifecycleTests {
 	}
 
 	@Test
+	void endpointClosesItsListeningSocketBeforeCloseListenerReturns() throws Exception {
+		Client client = connect();
+		client.get("/");
+		assertThat(endpoint().closeListener()).isTrue();
+		assertThatExceptionOfType(ConnectException.class)
+			.isThrownBy(() -> new Socket("127.0.0.1", this.port).close());
+		Response response = client.get("/");
+		assertThat(response.status()).isEqualTo(200);
+		assertThat(response.header("connection")).isEqualTo("close");
+	}
+
+	@Test
 	void closesAConnectionOnlyOnceItWasIdleForTheIdleTimeout() throws Exception {
 		Client client = connect();
 		client.get("/");
