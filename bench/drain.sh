@@ -13,6 +13,7 @@
 #   DURATION         wrk's duration (default 20s)
 #   STOP_AFTER       seconds of load before the SIGTERM (default 5)
 #   PATH_UNDER_TEST  the request path (default /)
+#   APP_ARGS         more arguments for the application, e.g. "--server.tomcat.max-keep-alive-requests=-1"
 #
 # Prints, per run, wrk's error lines (connect/read/write/timeout, non-2xx) and requests/s, and a
 # summary line "run N: errors=E non2xx=X rps=R". Every process it starts is killed on exit.
@@ -26,6 +27,7 @@ JAR="${JAR:-$ROOT/sample-app/target/sample-app.jar}"
 DURATION="${DURATION:-20s}"
 STOP_AFTER="${STOP_AFTER:-5}"
 PATH_UNDER_TEST="${PATH_UNDER_TEST:-/}"
+read -r -a APP_ARGS <<<"${APP_ARGS:-}"
 
 case "$MODE" in
 	keep-alive) WRK_HEADER=() ;;
@@ -113,7 +115,7 @@ await_workers() {
 echo "mode=$MODE tcp_migrate_req=$(sysctl -n net.ipv4.tcp_migrate_req) runs=$RUNS duration=$DURATION stop-after=${STOP_AFTER}s"
 for run in $(seq 1 "$RUNS"); do
 	PORT="$(free_port)"
-	java -jar "$JAR" --cluster.workers=2 --server.port="$PORT" >"$WORK_DIR/app.log" 2>&1 &
+	java -jar "$JAR" --cluster.workers=2 --server.port="$PORT" "${APP_ARGS[@]}" >"$WORK_DIR/app.log" 2>&1 &
 	MASTER_PID=$!
 	await_workers "$PORT"
 	# Warm up the JIT so that the stop, not the first seconds of compilation, is measured

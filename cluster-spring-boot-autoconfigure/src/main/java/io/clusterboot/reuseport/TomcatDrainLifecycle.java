@@ -134,8 +134,8 @@ public class TomcatDrainLifecycle implements SmartLifecycle {
 						+ " gracefully; Spring Boot's graceful shutdown will pause it instead");
 			}
 		}
-		logger.info("Draining: listening socket closed, " + openConnections(endpoints)
-				+ " connection(s) open; requests on them are answered with 'Connection: close'");
+		logger.info("Draining: listening socket closed; " + openConnections(endpoints)
+				+ " open connection(s) get 'Connection: close' (HTTP/2: GOAWAY) with their next response");
 		long deadline = start + this.timeout.toNanos();
 		while (true) {
 			int open = 0;
