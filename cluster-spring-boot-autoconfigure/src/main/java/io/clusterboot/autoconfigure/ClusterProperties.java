@@ -174,6 +174,8 @@ public class ClusterProperties {
 		 */
 		private @Nullable Duration maxLifetime;
 
+		private final Drain drain = new Drain();
+
 		public List<String> getJvmArgs() {
 			return this.jvmArgs;
 		}
@@ -252,6 +254,63 @@ public class ClusterProperties {
 
 		public void setMaxLifetime(@Nullable Duration maxLifetime) {
 			this.maxLifetime = maxLifetime;
+		}
+
+		public Drain getDrain() {
+			return this.drain;
+		}
+
+		/**
+		 * How a stopping worker leaves the shared port while its siblings keep serving.
+		 */
+		public static class Drain {
+
+			/**
+			 * Whether a stopping worker first closes its listening socket and finishes the
+			 * requests on its open connections, answering them with 'Connection: close',
+			 * before Spring Boot's graceful shutdown pauses its web server. Applies when
+			 * 'server.shutdown' is 'graceful' and the web server is Tomcat.
+			 */
+			private boolean enabled = true;
+
+			/**
+			 * Longest time a stopping worker waits for its open connections to close before
+			 * Spring Boot's graceful shutdown takes over. The two together should fit in
+			 * 'cluster.shutdown-timeout'.
+			 */
+			private Duration timeout = Duration.ofSeconds(20);
+
+			/**
+			 * Time a connection of a stopping worker must have been idle before it is
+			 * closed. A client that sends on it at that very moment sees the connection
+			 * close; a longer time lets more clients come back and be told to reconnect.
+			 */
+			private Duration idleTimeout = Duration.ofSeconds(1);
+
+			public boolean isEnabled() {
+				return this.enabled;
+			}
+
+			public void setEnabled(boolean enabled) {
+				this.enabled = enabled;
+			}
+
+			public Duration getTimeout() {
+				return this.timeout;
+			}
+
+			public void setTimeout(Duration timeout) {
+				this.timeout = timeout;
+			}
+
+			public Duration getIdleTimeout() {
+				return this.idleTimeout;
+			}
+
+			public void setIdleTimeout(Duration idleTimeout) {
+				this.idleTimeout = idleTimeout;
+			}
+
 		}
 
 	}

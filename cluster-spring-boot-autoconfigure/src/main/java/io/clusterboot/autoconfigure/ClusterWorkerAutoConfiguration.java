@@ -4,12 +4,15 @@ import jakarta.servlet.Filter;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.tomcat.TomcatWebServerFactory;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -17,14 +20,15 @@ import org.springframework.core.env.Environment;
 
 import io.clusterboot.message.ClusterMessenger;
 import io.clusterboot.message.WorkerMessenger;
+import io.clusterboot.reuseport.TomcatDrainLifecycle;
 import io.clusterboot.reuseport.TomcatReusePortCustomizer;
 import io.clusterboot.worker.RequestCountingFilter;
 import io.clusterboot.worker.WorkerRuntime;
 
 /**
  * Auto-configuration of a cluster worker: its web server shares the port with
- * {@code SO_REUSEPORT}, it reports where it listens and how many requests it served, and
- * it gets a {@link ClusterMessenger}.
+ * {@code SO_REUSEPORT} and drains off it when the worker stops, it reports where it
+ * listens and how many requests it served, and it gets a {@link ClusterMessenger}.
  *
  * @since 0.1.0
  */
@@ -47,6 +51,17 @@ public final class ClusterWorkerAutoConfiguration {
 		@ConditionalOnMissingBean
 		TomcatReusePortCustomizer tomcatReusePortCustomizer() {
 			return new TomcatReusePortCustomizer();
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnProperty(name = "server.shutdown", havingValue = "graceful", matchIfMissing = true)
+		@ConditionalOnBooleanProperty(name = "cluster.worker.drain.enabled", matchIfMissing = true)
+		TomcatDrainLifecycle tomcatDrainLifecycle(ApplicationContext context, ClusterProperties properties) {
+			ClusterProperties.Worker.Drain drain = properties.getWorker().getDrain();
+			return new TomcatDrainLifecycle(
+					() -> (context instanceof WebServerApplicationContext web) ? web.getWebServer() : null,
+					drain.getTimeout(), drain.getIdleTimeout());
 		}
 
 	}

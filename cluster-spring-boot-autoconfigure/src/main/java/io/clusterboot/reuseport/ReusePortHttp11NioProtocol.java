@@ -17,4 +17,14 @@ public class ReusePortHttp11NioProtocol extends Http11NioProtocol {
 		super(new ReusePortNioEndpoint());
 	}
 
+	/**
+	 * The endpoint, for {@link TomcatDrainLifecycle} to close its listener and its idle
+	 * connections.
+	 * @return the endpoint
+	 */
+	@Override
+	public ReusePortNioEndpoint getEndpoint() {
+		return (ReusePortNioEndpoint) super.getEndpoint();
+	}
+
 }

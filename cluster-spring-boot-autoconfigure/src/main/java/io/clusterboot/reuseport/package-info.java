@@ -1,5 +1,6 @@
 /**
- * Port sharing with {@code SO_REUSEPORT} for the embedded web servers.
+ * Port sharing with {@code SO_REUSEPORT} for the embedded web servers, and leaving the
+ * shared port without failing a request.
  */
 @NullMarked
 package io.clusterboot.reuseport;
