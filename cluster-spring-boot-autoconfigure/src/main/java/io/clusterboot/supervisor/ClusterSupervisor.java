@@ -18,15 +18,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-
-import org.springframework.util.unit.DataSize;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -80,6 +77,8 @@ public final class ClusterSupervisor implements IpcServer.Handler {
 
 	private final RestartBackoff backoff;
 
+	private final RecyclePolicy recyclePolicy;
+
 	private final @Nullable Integer tcpMigrateReq = TcpMigrateReq.read();
 
 	private final BlockingQueue<Runnable> commands = new LinkedBlockingQueue<>();
@@ -118,15 +117,11 @@ public final class ClusterSupervisor implements IpcServer.Handler {
 
 	private final ClusterCounters.Tally tally = new ClusterCounters.Tally();
 
-	private final List<ScrapeGathering> scrapes = new ArrayList<>();
-
-	private long nextScrapeId;
+	private final ScrapeGathering scrapes = new ScrapeGathering();
 
 	private long statePushedNanos;
 
 	private List<String> lastShape = List.of();
-
-	private volatile @Nullable Thread thread;
 
 	private volatile ClusterSnapshot snapshot;
 
@@ -151,6 +146,7 @@ public final class ClusterSupervisor implements IpcServer.Handler {
 		this.exitCodeThreeIsOutOfMemory = exitCodeThreeIsOutOfMemory;
 		ClusterProperties.Restart restart = properties.getRestart();
 		this.backoff = new RestartBackoff(restart.getInitialDelay(), restart.getMultiplier(), restart.getMaxDelay());
+		this.recyclePolicy = new RecyclePolicy(properties.getWorker(), restart.getResetAfter());
 		this.target = requireWorkers(properties).resolve();
 		this.snapshot = new ClusterSnapshot(this.masterPid, this.startedAt, port, this.target, false, List.of(), null,
 				maxWorkers(), ClusterCounters.NONE, this.startedAt, portSharing(), this.tcpMigrateReq);
@@ -173,7 +169,6 @@ public final class ClusterSupervisor implements IpcServer.Handler {
 	 * failed
 	 */
 	public int run() {
-		this.thread = Thread.currentThread();
 		for (int id = 1; id <= this.target; id++) {
 			this.slots.put(id, new Slot(id));
 		}
@@ -376,7 +371,7 @@ public final class ClusterSupervisor implements IpcServer.Handler {
 			execute(() -> onRequest(worker, connection, request));
 		}
 		else if (frame instanceof Frames.Reply reply) {
-			execute(() -> onReply(worker, reply));
+			execute(() -> this.scrapes.received(worker, reply));
 		}
 		else {
 			throw new MalformedFrameException("unexpected " + frame.getClass().getSimpleName() + " from a worker");
@@ -475,7 +470,7 @@ public final class ClusterSupervisor implements IpcServer.Handler {
 		}
 		worker.process = process;
 		worker.pid = process.pid();
-		worker.requestLimit = requestLimit();
+		worker.requestLimit = this.recyclePolicy.requestLimit();
 		this.workers.add(worker);
 		if (replacement) {
 			slot.replacement = worker;
@@ -741,7 +736,7 @@ public final class ClusterSupervisor implements IpcServer.Handler {
 	}
 
 	private void checkTimers() {
-		completeScrapes();
+		this.scrapes.answerCompleted(System.nanoTime());
 		recycle();
 		long now = System.nanoTime();
 		ClusterProperties.Worker settings = this.properties.getWorker();
@@ -785,32 +780,13 @@ public final class ClusterSupervisor implements IpcServer.Handler {
 					|| slot.replacement != null || now - slot.recycleNotBeforeNanos < 0) {
 				continue;
 			}
-			String reason = recycleReason(worker, now);
+			String reason = this.recyclePolicy.reason(worker, now);
 			if (reason != null) {
 				logger.info("Recycling " + worker + ": " + reason);
 				startRollout("recycling of worker " + worker.id, ExitCause.RECYCLED, List.of(worker.id));
 				return;
 			}
 		}
-	}
-
-	private @Nullable String recycleReason(Worker worker, long now) {
-		ClusterProperties.Worker settings = this.properties.getWorker();
-		if (worker.requestLimit > 0 && worker.stats.requests() >= worker.requestLimit) {
-			return "it served " + worker.stats.requests() + " requests (cluster.worker.max-requests "
-					+ settings.getMaxRequests() + ", this worker's limit " + worker.requestLimit + ")";
-		}
-		DataSize maxMemory = settings.getMaxMemory();
-		if (maxMemory != null && worker.stats.heapAfterGc() > maxMemory.toBytes()
-				&& now - worker.listeningNanos >= this.properties.getRestart().getResetAfter().toNanos()) {
-			return "its heap after garbage collection is " + worker.stats.heapAfterGc() / (1024 * 1024)
-					+ "MB (cluster.worker.max-memory " + maxMemory + ")";
-		}
-		Duration maxLifetime = settings.getMaxLifetime();
-		if (maxLifetime != null && now - worker.forkedNanos >= maxLifetime.toNanos()) {
-			return "it is older than cluster.worker.max-lifetime (" + formatDuration(maxLifetime) + ")";
-		}
-		return null;
 	}
 
 	private void kill(Worker worker, ExitCause cause, String why) {
@@ -910,15 +886,6 @@ public final class ClusterSupervisor implements IpcServer.Handler {
 		}
 		this.target = count;
 		this.ready = allReady();
-	}
-
-	private long requestLimit() {
-		long max = this.properties.getWorker().getMaxRequests();
-		long jitter = this.properties.getWorker().getMaxRequestsJitter();
-		if (max <= 0) {
-			return 0;
-		}
-		return max + ((jitter > 0) ? ThreadLocalRandom.current().nextLong(jitter + 1) : 0);
 	}
 
 	private int maxWorkers() {
@@ -1047,44 +1014,14 @@ public final class ClusterSupervisor implements IpcServer.Handler {
 	}
 
 	private void gatherScrapes(Worker requester, IpcServer.Connection connection, Frames.Request request) {
-		long deadline = System.nanoTime() + this.properties.getMetrics().getScrapeTimeout().toNanos();
-		ScrapeGathering gathering = new ScrapeGathering(++this.nextScrapeId, connection, request.id(), deadline);
+		List<Worker> others = new ArrayList<>();
 		for (Slot slot : this.slots.values()) {
-			Worker worker = slot.worker;
-			if (worker == null || worker == requester) {
-				continue;
-			}
-			if (worker.state == WorkerState.LISTENING && worker.connection != null
-					&& worker.connection.send(new Frames.Request(gathering.scrapeId, Frames.Request.Action.SCRAPE,
-							worker.id, null, request.format(), request.names()))) {
-				gathering.waitFor(worker.id);
-			}
-			else {
-				gathering.missing(worker.id);
+			if (slot.worker != null && slot.worker != requester) {
+				others.add(slot.worker);
 			}
 		}
-		this.scrapes.add(gathering);
-		completeScrapes();
-	}
-
-	private void onReply(Worker worker, Frames.Reply reply) {
-		for (ScrapeGathering gathering : this.scrapes) {
-			if (reply.id() == gathering.scrapeId && reply.scrapes() != null) {
-				gathering.received(worker.id, reply.scrapes().get(worker.id));
-			}
-		}
-		completeScrapes();
-	}
-
-	private void completeScrapes() {
-		long now = System.nanoTime();
-		this.scrapes.removeIf((gathering) -> {
-			if (gathering.isComplete(now)) {
-				gathering.answer();
-				return true;
-			}
-			return false;
-		});
+		this.scrapes.start(connection, request, others,
+				System.nanoTime() + this.properties.getMetrics().getScrapeTimeout().toNanos());
 	}
 
 	/**
