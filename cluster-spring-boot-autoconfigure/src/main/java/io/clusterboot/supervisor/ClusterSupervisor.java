@@ -1,6 +1,7 @@
 package io.clusterboot.supervisor;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -93,8 +94,6 @@ public final class ClusterSupervisor implements IpcServer.Handler {
 
 	private final Instant startedAt = Instant.now();
 
-	private final long startedNanos = System.nanoTime();
-
 	private final CountDownLatch finished = new CountDownLatch(1);
 
 	private final TreeMap<Integer, Slot> slots = new TreeMap<>();
@@ -172,8 +171,9 @@ public final class ClusterSupervisor implements IpcServer.Handler {
 		for (int id = 1; id <= this.target; id++) {
 			this.slots.put(id, new Slot(id));
 		}
-		logger.info("Starting " + this.target + " workers" + ((this.port > 0) ? " sharing port " + this.port : "")
-				+ " (master pid " + this.masterPid + ")");
+		maintain();
+		logger.info("Forked " + this.target + " workers" + ((this.port > 0) ? " sharing port " + this.port : "")
+				+ ", " + sinceJvmStart() + "ms after the master's JVM started (master pid " + this.masterPid + ")");
 		if (this.port > 0 && Integer.valueOf(0).equals(this.tcpMigrateReq)) {
 			logger.info("net.ipv4.tcp_migrate_req is 0: connections still waiting to be accepted by a worker "
 					+ "that stops are reset instead of handed to another worker. To lose none during restarts, "
@@ -521,8 +521,8 @@ public final class ClusterSupervisor implements IpcServer.Handler {
 		if (!this.ready && allReady()) {
 			this.ready = true;
 			logger.info("Cluster ready: " + this.target + " workers listening"
-					+ ((this.port > 0) ? " on port " + this.port : "") + ", " + millisSince(this.startedNanos)
-					+ "ms after start");
+					+ ((this.port > 0) ? " on port " + this.port : "") + ", " + sinceJvmStart()
+					+ "ms after the master's JVM started");
 		}
 	}
 
@@ -1071,6 +1071,10 @@ public final class ClusterSupervisor implements IpcServer.Handler {
 
 	private static String capitalize(Worker worker) {
 		return "Worker " + worker.id + " (pid " + worker.pid + ")";
+	}
+
+	private static long sinceJvmStart() {
+		return System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
 	}
 
 	private static long millisSince(long nanos) {
