@@ -44,8 +44,8 @@ public final class WorkerCommandFactory {
 	private static final Pattern JMX_PORT = Pattern
 		.compile("^(-Dcom\\.sun\\.management\\.jmxremote(?:\\.rmi)?\\.port=)(\\d+)$");
 
-	private static final Pattern FILE_OPTION = Pattern.compile(
-			"^(-XX:StartFlightRecording[:=].*?filename=|-Xlog:[^:]*:file=|-Xloggc:|-XX:HeapDumpPath=)([^,:]+)(.*)$");
+	private static final Pattern FILE_OPTION = Pattern.compile("^(-XX:StartFlightRecording[:=].*?filename=|"
+			+ "-Xlog:[^:]*:(?:file=)?(?!stdout|stderr)|-Xloggc:|-XX:HeapDumpPath=)([^,:]+)(.*)$");
 
 	private static final List<String> OUTPUT_ONLY_OPTIONS = List.of("-XX:ArchiveClassesAtExit=",
 			"-XX:DumpLoadedClassList=", "-XX:AOTCacheOutput=", "-XX:AOTMode=record", "-XX:AOTMode=create",
@@ -140,7 +140,7 @@ public final class WorkerCommandFactory {
 		Map<String, String> overrides = new HashMap<>();
 		for (String name : ENVIRONMENT_OPTIONS) {
 			String value = environment.get(name);
-			if (value != null && (value.contains("jdwp") || value.contains("jmxremote"))) {
+			if (value != null && needsRewriting(value, workerId)) {
 				List<String> options = new ArrayList<>();
 				for (String option : value.trim().split("\\s+")) {
 					String rewritten = rewrite(option, workerId);
@@ -152,6 +152,15 @@ public final class WorkerCommandFactory {
 			}
 		}
 		return overrides;
+	}
+
+	private static boolean needsRewriting(String options, int workerId) {
+		for (String option : options.trim().split("\\s+")) {
+			if (!option.equals(rewrite(option, workerId))) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**

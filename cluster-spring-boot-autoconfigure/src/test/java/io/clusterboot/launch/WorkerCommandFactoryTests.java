@@ -120,6 +120,22 @@ class WorkerCommandFactoryTests {
 	}
 
 	@Test
+	void aUnifiedLoggingFileWithoutFilePrefixIsPerWorkerButStandardStreamsAreNot() {
+		assertThat(workerOption("-Xlog:gc*:gc.log:time", 3)).isEqualTo("-Xlog:gc*:gc-worker3.log:time");
+		assertThat(workerOption("-Xlog:gc:stdout", 3)).isEqualTo("-Xlog:gc:stdout");
+		assertThat(workerOption("-Xlog:gc*:stderr:time", 3)).isEqualTo("-Xlog:gc*:stderr:time");
+		assertThat(workerOption("-Xlog:gc", 3)).isEqualTo("-Xlog:gc");
+	}
+
+	@Test
+	void fileOptionsInJavaToolOptionsArePerWorkerToo() {
+		WorkerCommandFactory factory = factory();
+		assertThat(factory.environmentOverrides(Map.of("JAVA_TOOL_OPTIONS", "-Xmx1g -Xlog:gc:file=/var/log/gc.log"), 2))
+			.containsEntry("JAVA_TOOL_OPTIONS", "-Xmx1g -Xlog:gc:file=/var/log/gc-worker2.log");
+		assertThat(factory.environmentOverrides(Map.of("JAVA_TOOL_OPTIONS", "-Xmx1g -Dfoo=bar"), 2)).isEmpty();
+	}
+
+	@Test
 	void whenTheTargetIsInAnArgumentFileWorkerOptionsComeFirst() {
 		JavaCommandLine master = JavaCommandLine.parse("java", List.of("-Dx=1", "@/tmp/idea-args.txt"));
 		WorkerCommandFactory factory = new WorkerCommandFactory(master, List.of(), List.of("-Dextra=1"), true, true);
