@@ -94,6 +94,18 @@ class ClusterLifecycleIT extends AbstractClusterIT {
 	}
 
 	@Test
+	void sigtermWhileWorkersAreStillBootingStopsEverythingCleanly() {
+		this.cluster = ClusterProcess.start();
+		this.cluster.awaitOutput("Forked 2 workers");
+		this.cluster.signal(this.cluster.masterPid(), "TERM");
+		assertThat(this.cluster.awaitExit(Duration.ofSeconds(60))).isZero();
+		assertNoProcessLeft();
+		assertThat(this.cluster.events("exited")).hasSize(2)
+			.allSatisfy((event) -> assertThat(event.detail("planned")).isEqualTo("true"));
+		assertThat(this.cluster.events("forked")).hasSize(2);
+	}
+
+	@Test
 	void killingTheMasterWithSigkillMakesEveryWorkerExit() {
 		this.cluster = ClusterProcess.start().awaitReady();
 		List<ProcessHandle> workers = this.cluster.workerProcesses();
