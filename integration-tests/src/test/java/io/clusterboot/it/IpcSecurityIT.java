@@ -12,12 +12,18 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -25,16 +31,25 @@ import static org.awaitility.Awaitility.await;
 /**
  * The master's IPC socket under attack from a process of the same user that is not one
  * of its workers: every bad connection is closed, and the master and its workers carry
- * on undisturbed.
+ * on undisturbed. The attacks all hit one cluster, which must come through them all.
  */
-class IpcSecurityIT extends AbstractClusterIT {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class IpcSecurityIT {
+
+	private ClusterProcess cluster;
 
 	private Path socket;
 
-	@BeforeEach
+	@BeforeAll
 	void startCluster() throws IOException {
 		this.cluster = ClusterProcess.start("--cluster.ipc.handshake-timeout=2s").awaitReady();
 		this.socket = Path.of(environmentOf(this.cluster.workerPid(1)).get("CLUSTER_MASTER_SOCKET"));
+	}
+
+	@AfterAll
+	void stopCluster() {
+		this.cluster.close();
 	}
 
 	@Test
@@ -77,6 +92,7 @@ class IpcSecurityIT extends AbstractClusterIT {
 	}
 
 	@Test
+	@Order(Integer.MAX_VALUE)
 	void theSocketDirectoryIsPrivateAndRemovedWhenTheMasterExits() throws Exception {
 		Path directory = this.socket.getParent();
 		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(directory))).isEqualTo("rwx------");
@@ -91,7 +107,8 @@ class IpcSecurityIT extends AbstractClusterIT {
 			if (bytes.length > 0) {
 				channel.write(ByteBuffer.wrap(bytes));
 			}
-			Future<Integer> read = Executors.newSingleThreadExecutor().submit(() -> {
+			ExecutorService reader = Executors.newSingleThreadExecutor();
+			Future<Integer> read = reader.submit(() -> {
 				ByteBuffer buffer = ByteBuffer.allocate(1024);
 				int count;
 				while ((count = channel.read(buffer.clear())) >= 0) {
@@ -99,7 +116,12 @@ class IpcSecurityIT extends AbstractClusterIT {
 				}
 				return count;
 			});
-			assertThat(read.get(15, TimeUnit.SECONDS)).isEqualTo(-1);
+			try {
+				assertThat(read.get(15, TimeUnit.SECONDS)).isEqualTo(-1);
+			}
+			finally {
+				reader.shutdownNow();
+			}
 		}
 	}
 
