@@ -176,6 +176,11 @@ public final class MasterBootstrap {
 		if (port < 0) {
 			return -1;
 		}
+		PortGuard.checkPortSharing();
+		if (!PortGuard.balancesSharedPorts()) {
+			logger.warn(System.getProperty("os.name") + " does not spread the connections of a shared port over "
+					+ "its listeners: one worker will get all of them. Cluster mode balances on Linux");
+		}
 		return sharedPort("server", port);
 	}
 

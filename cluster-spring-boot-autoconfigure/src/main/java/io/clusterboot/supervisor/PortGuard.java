@@ -28,6 +28,29 @@ public final class PortGuard {
 	}
 
 	/**
+	 * Check that this platform lets several processes share a port.
+	 * @throws IllegalStateException where {@code SO_REUSEPORT} does not exist (Windows)
+	 */
+	public static void checkPortSharing() throws IOException {
+		try (ServerSocketChannel channel = ServerSocketChannel.open()) {
+			if (!channel.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT)) {
+				throw new IllegalStateException("Cluster mode needs SO_REUSEPORT so that the workers can share one "
+						+ "port, and " + System.getProperty("os.name") + " does not have it. Run on Linux, or set "
+						+ "cluster.workers=0 to run a single process");
+			}
+		}
+	}
+
+	/**
+	 * Whether the kernel spreads the connections of a shared port over its listeners.
+	 * Linux does; macOS and the BSDs give them all to one listener.
+	 * @return {@code true} on Linux
+	 */
+	public static boolean balancesSharedPorts() {
+		return System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux");
+	}
+
+	/**
 	 * Pick one free port for all workers.
 	 * @param address the address the workers will bind, or {@code null} for all
 	 * @return a port no one is listening on
