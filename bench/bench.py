@@ -280,7 +280,7 @@ class Bench:
         if self.raw.tell() == 0:
             self.raw.write("time\tsection\tcase\trep\tmetric\tvalue\tloadavg\n")
         q = self.quick
-        self.reps = args.reps or (2 if q else 5)
+        self.reps = args.reps or (2 if q else 4)
         self.duration = args.duration or (5 if q else 6)
         self.warmup = 3 if q else 4
         self.kill_trials = 2 if q else 3
@@ -470,25 +470,29 @@ http {{
     # 1. Throughput and p99
 
     def throughput(self):
-        plain_port, cluster_port, b1, b2, nginx_port = (free_port() for _ in range(5))
-        self.say(f"Starting one plain JVM, a cluster of 2 and two plain JVMs behind nginx (ports {plain_port}, "
-                 f"{cluster_port}, {nginx_port})")
+        plain_port, one_port, cluster_port, b1, b2, nginx_port = (free_port() for _ in range(6))
+        self.say(f"Starting one plain JVM, a cluster of 1, a cluster of 2 and two plain JVMs behind nginx (ports "
+                 f"{plain_port}, {one_port}, {cluster_port}, {nginx_port})")
         plain = self.start_app("throughput-plain", 0, plain_port)
-        cluster = self.start_app("throughput-cluster", 2, cluster_port)
+        one = self.start_app("throughput-cluster1", 1, one_port)
+        cluster = self.start_app("throughput-cluster2", 2, cluster_port)
         back1 = self.start_app("throughput-backend1", 0, b1)
         back2 = self.start_app("throughput-backend2", 0, b2)
+        proxy = None
         try:
             self.await_plain(plain, plain_port)
+            self.await_cluster(one, one_port, 1)
             self.await_cluster(cluster, cluster_port, 2)
             self.await_plain(back1, b1)
             self.await_plain(back2, b2)
             proxy = self.nginx("throughput-nginx", nginx_port, [b1, b2])
-            targets = [("plain JVM", plain_port), ("cluster of 2", cluster_port), ("nginx + 2 JVMs", nginx_port)]
+            targets = [("plain JVM", plain_port), ("cluster of 2", cluster_port), ("nginx + 2 JVMs", nginx_port),
+                       ("cluster of 1", one_port)]
             self.measure_targets("throughput", targets, ["/", "/work"])
         finally:
-            for proc in (cluster, plain, back1, back2):
+            for proc in (cluster, one, plain, back1, back2):
                 proc.stop()
-            if "proxy" in locals():
+            if proxy is not None:
                 proxy.stop()
         self.summaries.append(self.summarize_throughput())
 
@@ -497,18 +501,19 @@ http {{
         ratios = []
         for path in ["/", "/work"]:
             by_case = {}
-            for case in ["plain JVM", "cluster of 2", "nginx + 2 JVMs"]:
+            for case in ["plain JVM", "cluster of 2", "nginx + 2 JVMs", "cluster of 1"]:
                 entries = self.select("throughput", f"{case} {path}")
                 by_case[case] = {e["rep"]: e for e in entries}
                 rows.append([f"`{path}`", case, spread([e["rps"] for e in entries], f0),
                              spread([e["p99_ms"] for e in entries], f2),
                              sum(e["errors"] for e in entries)])
-            for other in ["plain JVM", "nginx + 2 JVMs"]:
-                per_rep = [by_case["cluster of 2"][r]["rps"] / by_case[other][r]["rps"]
-                           for r in by_case["cluster of 2"] if r in by_case[other]
-                           and by_case[other][r]["rps"] and by_case["cluster of 2"][r]["rps"]]
-                ratios.append([f"`{path}`", f"cluster / {other}", spread(per_rep, f2)])
-        text = "### 1. Throughput and p99 (wrk -t2 -c64, keep-alive)\n\n"
+            for one, other in [("cluster of 2", "plain JVM"), ("cluster of 2", "nginx + 2 JVMs"),
+                               ("cluster of 1", "plain JVM")]:
+                per_rep = [by_case[one][r]["rps"] / by_case[other][r]["rps"]
+                           for r in by_case[one] if r in by_case[other]
+                           and by_case[other][r]["rps"] and by_case[one][r]["rps"]]
+                ratios.append([f"`{path}`", f"{one} / {other}", spread(per_rep, f2)])
+        text = f"### 1. Throughput and p99 (wrk -t2 -c64 -d{self.duration}s, keep-alive)\n\n"
         text += table(["Endpoint", "Setup", "req/s median (min–max)", "p99 ms median (min–max)", "errors"], rows)
         text += "\n\nRatios of req/s, per repetition (same run, rotating order):\n\n"
         text += table(["Endpoint", "Ratio", "median (min–max)"], ratios)
@@ -581,7 +586,7 @@ http {{
                              f"parallel+concurrent GC threads, {flags.get('ci_compiler_count', '?')} JIT threads",
                              spread([e["rps"] for e in entries], f0), spread([e["p99_ms"] for e in entries], f2),
                              spread(rel, f2)])
-        text = "### 2. JVM sizing of workers (cluster of 2, wrk -t2 -c64)\n\n"
+        text = f"### 2. JVM sizing of workers (cluster of 2, wrk -t2 -c64 -d{self.duration}s)\n\n"
         text += table(["Endpoint", "Workers", "What the workers' JVMs chose", "req/s median (min–max)",
                        "p99 ms median (min–max)", "req/s vs defaults, per rep"], rows)
         return text
@@ -735,8 +740,11 @@ http {{
                 if not entries:
                     continue
                 kinds = {k: sum(e[k] for e in entries) for k in FAILURE_KINDS}
-                rows.append([str(migrate), mode, spread([e["failures"] for e in entries], f0),
-                             ", ".join(f"{k} {v}" for k, v in kinds.items() if v) or "none",
+                reused = sum(e["closed_before_response_reused"] for e in entries)
+                described = ", ".join(f"{k} {v}" for k, v in kinds.items() if v) or "none"
+                if reused:
+                    described += f" ({reused} of them closed before the response on a reused keep-alive connection)"
+                rows.append([str(migrate), mode, spread([e["failures"] for e in entries], f0), described,
                              sum(e["non2xx"] for e in entries), spread([e["requests"] for e in entries], f0),
                              spread([e["restart_ms"] / 1000 for e in entries], f1)])
         text = ("### 4. Rolling restart (SIGHUP) of a cluster of 2 under load, in a network namespace "
