@@ -343,7 +343,8 @@ class Bench:
     # -- starting things
 
     def start_app(self, name, workers, port, extra=(), netns=None, jar=SAMPLE_JAR):
-        command = [JAVA, "-jar", jar, f"--server.port={port}", f"--cluster.workers={workers}", *extra]
+        command = [JAVA, "-jar", jar, "--server.address=127.0.0.1", f"--server.port={port}",
+                   f"--cluster.workers={workers}", *extra]
         return Proc(self, name, command, netns=netns)
 
     def await_plain(self, proc, port, timeout=180):
