@@ -102,6 +102,12 @@ public final class ClusterSupervisor implements IpcServer.Handler {
 
 	private int target;
 
+	/**
+	 * {@code cluster.max-workers}, or its default; worked out once, because counting the
+	 * processors reads the container's CPU limits from the file system every time.
+	 */
+	private final int maxWorkers;
+
 	private boolean stopping;
 
 	private long stopRequestedNanos;
@@ -147,8 +153,10 @@ public final class ClusterSupervisor implements IpcServer.Handler {
 		this.backoff = new RestartBackoff(restart.getInitialDelay(), restart.getMultiplier(), restart.getMaxDelay());
 		this.recyclePolicy = new RecyclePolicy(properties.getWorker(), restart.getResetAfter());
 		this.target = requireWorkers(properties).resolve();
+		this.maxWorkers = (properties.getMaxWorkers() != null) ? properties.getMaxWorkers()
+				: ClusterProperties.defaultMaxWorkers();
 		this.snapshot = new ClusterSnapshot(this.masterPid, this.startedAt, port, this.target, false, List.of(), null,
-				maxWorkers(), ClusterCounters.NONE, this.startedAt, portSharing(), this.tcpMigrateReq);
+				this.maxWorkers, ClusterCounters.NONE, this.startedAt, portSharing(), this.tcpMigrateReq);
 	}
 
 	private static WorkerCount requireWorkers(ClusterProperties properties) {
@@ -857,7 +865,7 @@ public final class ClusterSupervisor implements IpcServer.Handler {
 	}
 
 	private void doScale(int count) {
-		int max = maxWorkers();
+		int max = this.maxWorkers;
 		if (count < 1 || count > max) {
 			throw new IllegalArgumentException(
 					"Cannot scale to " + count + " workers; the cluster runs 1.." + max + " (cluster.max-workers)");
@@ -886,11 +894,6 @@ public final class ClusterSupervisor implements IpcServer.Handler {
 		}
 		this.target = count;
 		this.ready = allReady();
-	}
-
-	private int maxWorkers() {
-		Integer max = this.properties.getMaxWorkers();
-		return (max != null) ? max : ClusterProperties.defaultMaxWorkers();
 	}
 
 	// ---------------------------------------------------------------- rollouts
@@ -1061,7 +1064,7 @@ public final class ClusterSupervisor implements IpcServer.Handler {
 		infos.sort(Comparator.comparingInt(WorkerInfo::id).thenComparing(WorkerInfo::forkedAt));
 		RolloutStatus rolloutStatus = (this.rollout != null) ? this.rollout.status(null, null) : this.lastRollout;
 		this.snapshot = new ClusterSnapshot(this.masterPid, this.startedAt, this.port, this.target, this.stopping,
-				List.copyOf(infos), rolloutStatus, maxWorkers(), this.tally.snapshot(), Instant.now(), portSharing(),
+				List.copyOf(infos), rolloutStatus, this.maxWorkers, this.tally.snapshot(), Instant.now(), portSharing(),
 				this.tcpMigrateReq);
 	}
 

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -63,8 +64,11 @@ public class ClusterPrometheusScrapeEndpoint extends PrometheusScrapeEndpoint {
 	public WebEndpointResponse<byte[]> scrape(PrometheusOutputFormat format, @Nullable Set<String> includedNames) {
 		PrometheusOutputFormat textFormat = (format == PrometheusOutputFormat.CONTENT_TYPE_PROTOBUF)
 				? PrometheusOutputFormat.CONTENT_TYPE_004 : format;
+		// Ask the others first, so that they scrape themselves while this worker does
+		CompletableFuture<Frames.Reply> gathering = this.runtime.request(Frames.Request.Action.SCRAPE, null, null,
+				textFormat.name(), includedNames, this.timeout.plusSeconds(1));
 		String local = localScrape(textFormat, includedNames);
-		Map<Integer, String> others = gatherOthers(textFormat, includedNames);
+		Map<Integer, String> others = othersFrom(gathering);
 		PrometheusTextMerger merger = new PrometheusTextMerger().add(local, (name) -> true);
 		List<String> up = new ArrayList<>();
 		up.add(upSample(this.runtime.getWorkerId(), true));
@@ -81,12 +85,9 @@ public class ClusterPrometheusScrapeEndpoint extends PrometheusScrapeEndpoint {
 		return new WebEndpointResponse<>(merger.merge().getBytes(StandardCharsets.UTF_8), textFormat);
 	}
 
-	private Map<Integer, String> gatherOthers(PrometheusOutputFormat format, @Nullable Set<String> includedNames) {
+	private Map<Integer, String> othersFrom(CompletableFuture<Frames.Reply> gathering) {
 		try {
-			Frames.Reply reply = this.runtime
-				.request(Frames.Request.Action.SCRAPE, null, null, format.name(), includedNames,
-						this.timeout.plusSeconds(1))
-				.get();
+			Frames.Reply reply = gathering.get();
 			Map<Integer, String> scrapes = (reply.scrapes() != null) ? reply.scrapes() : Map.of();
 			return new TreeMap<>(scrapes);
 		}
