@@ -38,15 +38,15 @@ class GreetingCache {
 	}
 
 	@GetMapping("/cache/{key}")
-	Map<String, Object> get(@PathVariable String key) {
+	Cached get(@PathVariable String key) {
 		String value = this.cache.computeIfAbsent(key, (k) -> "hello " + k + ", cached at " + LocalTime.now());
-		return Map.of("worker", this.workerId, "key", key, "value", value);
+		return new Cached(this.workerId, key, value);
 	}
 
 	@DeleteMapping("/cache/{key}")
-	Map<String, Object> evictEverywhere(@PathVariable String key) {
+	Evicted evictEverywhere(@PathVariable String key) {
 		boolean sent = this.messenger.sendToAllWorkers(new Eviction(key));
-		return Map.of("worker", this.workerId, "key", key, "broadcast", sent);
+		return new Evicted(this.workerId, key, sent);
 	}
 
 	@EventListener
@@ -56,6 +56,12 @@ class GreetingCache {
 		logger.info("Worker " + this.workerId + " evicted '" + eviction.key() + "' (asked by "
 				+ (event.getMessage().isFromMaster() ? "the master" : "worker " + event.getMessage().getSenderId())
 				+ ")");
+	}
+
+	record Cached(int worker, String key, String value) {
+	}
+
+	record Evicted(int worker, String key, boolean broadcast) {
 	}
 
 	record Eviction(String key) {

@@ -1,7 +1,5 @@
 package io.clusterboot.sample;
 
-import java.util.Map;
-
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -15,25 +13,31 @@ class WorkerController {
 
 	private static final long WORK_NANOS = 1_000_000;
 
-	private final Map<String, Object> identity;
+	private final Identity identity;
 
 	WorkerController(@Value("${cluster.worker.id:0}") int workerId) {
-		this.identity = Map.of("worker", workerId, "pid", ProcessHandle.current().pid());
+		this.identity = new Identity(workerId, ProcessHandle.current().pid());
 	}
 
 	@GetMapping("/")
-	Map<String, Object> hello() {
+	Identity hello() {
 		return this.identity;
 	}
 
 	@GetMapping("/work")
-	Map<String, Object> work() {
+	Identity work() {
 		long deadline = System.nanoTime() + WORK_NANOS;
 		long spin = 0;
 		while (System.nanoTime() < deadline) {
 			spin += Long.numberOfTrailingZeros(spin + 1);
 		}
-		return (spin >= 0) ? this.identity : Map.of();
+		return (spin >= 0) ? this.identity : new Identity(this.identity.worker(), -1);
+	}
+
+	/**
+	 * The answer: which worker, in which process.
+	 */
+	record Identity(int worker, long pid) {
 	}
 
 }
