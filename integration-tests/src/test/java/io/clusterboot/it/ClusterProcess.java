@@ -399,9 +399,11 @@ final class ClusterProcess implements AutoCloseable {
 		for (int attempt = 0; attempt < 500; attempt++) {
 			try (Socket socket = new Socket()) {
 				socket.connect(new InetSocketAddress("127.0.0.1", this.port), 5000);
-				socket.setSoTimeout(10000);
+				// A connection the kernel gave to a stopped worker is given up on soon
+				socket.setSoTimeout(2000);
 				JsonNode identity = JSON.readTree(exchange(socket, "GET", "/", true));
 				if (identity.get("worker").asInt() == workerId) {
+					socket.setSoTimeout(10000);
 					return exchange(socket, method, path, false);
 				}
 			}
