@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
 
@@ -120,7 +121,10 @@ public final class MasterBootstrap {
 	}
 
 	private int supervise(int port, int managementPort, Path directory) throws IOException {
-		FrameCodec codec = new FrameCodec(Math.toIntExact(this.properties.getIpc().getMaxFrameSize().toBytes()));
+		// Building the JSON mapper takes a fifth of a second: do it while the master's context is scanned
+		int maxFrameSize = Math.toIntExact(this.properties.getIpc().getMaxFrameSize().toBytes());
+		CompletableFuture<FrameCodec> codecs = CompletableFuture.supplyAsync(() -> new FrameCodec(maxFrameSize),
+				(task) -> new Thread(task, "cluster-codec").start());
 		WorkerCommandFactory commands = new WorkerCommandFactory(JavaCommandLine.current(),
 				ManagementFactory.getRuntimeMXBean().getInputArguments(), this.properties.getWorker().getJvmArgs(),
 				this.properties.getWorker().isExitOnOutOfMemoryError(), this.properties.getWorker().isHeapShare());
@@ -143,6 +147,8 @@ public final class MasterBootstrap {
 		context.setEnvironment(this.environment);
 		context.setClassLoader(this.application.getClassLoader());
 		context.setId("cluster-master");
+		scanMasterBeans(context);
+		FrameCodec codec = join(codecs);
 		ClusterEventPublisher events = new ClusterEventPublisher(context, context);
 		ClusterSupervisor supervisor = new ClusterSupervisor(this.properties, launcher, events, codec, port,
 				commands.exitsOnOutOfMemoryError());
@@ -153,7 +159,6 @@ public final class MasterBootstrap {
 			context.getBeanFactory()
 				.registerSingleton("clusterMessenger", new MasterMessenger(supervisor, codec.mapper()));
 			ConfigurationPropertiesBindingPostProcessor.register(context);
-			scanMasterBeans(context);
 			context.refresh();
 			installSignalHandlers(supervisor);
 			Thread hook = new Thread(() -> stopOnShutdown(supervisor), "cluster-master-shutdown");
@@ -229,6 +234,18 @@ public final class MasterBootstrap {
 		scanner.addIncludeFilter(new AnnotationTypeFilter(ClusterMaster.class));
 		int found = scanner.scan(packages.toArray(String[]::new));
 		logger.debug("Found " + found + " @ClusterMaster beans in " + packages);
+	}
+
+	private static <T> T join(CompletableFuture<T> future) {
+		try {
+			return future.join();
+		}
+		catch (CompletionException ex) {
+			if (ex.getCause() instanceof RuntimeException cause) {
+				throw cause;
+			}
+			throw ex;
+		}
 	}
 
 	private static void installSignalHandlers(ClusterSupervisor supervisor) {
