@@ -315,13 +315,23 @@ public final class IpcServer implements Closeable {
 		/**
 		 * Queue a frame for sending; never blocks.
 		 * @param frame the frame
-		 * @return {@code false} if the connection is closed or its peer has stopped reading
+		 * @return {@code false} if the connection is closed, its peer has stopped reading,
+		 * or the frame is larger than {@code cluster.ipc.max-frame-size}
 		 */
 		public boolean send(Object frame) {
 			if (this.closed) {
 				return false;
 			}
-			return sendEncoded(IpcServer.this.codec.encode(frame));
+			ByteBuffer bytes;
+			try {
+				bytes = IpcServer.this.codec.encode(frame);
+			}
+			catch (FrameCodec.FrameTooLargeException ex) {
+				logger.warn("Dropped a " + frame.getClass().getSimpleName() + " frame to " + this.attachment + ": "
+						+ ex.getMessage());
+				return false;
+			}
+			return sendEncoded(bytes);
 		}
 
 		/**

@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -91,16 +92,31 @@ public final class MasterBootstrap {
 	private int run() throws IOException {
 		int port = resolvePort();
 		int managementPort = resolveManagementPort(port);
-		Path pidFile = writePidFile();
 		Path directory = createIpcDirectory();
+		Path pidFile = null;
 		try {
+			pidFile = writePidFile();
 			return supervise(port, managementPort, directory);
 		}
 		finally {
 			deleteRecursively(directory);
 			if (pidFile != null) {
-				Files.deleteIfExists(pidFile);
+				deleteOwnPidFile(pidFile);
 			}
+		}
+	}
+
+	/**
+	 * Delete the pid file unless another master has written its own pid there since.
+	 */
+	private static void deleteOwnPidFile(Path pidFile) throws IOException {
+		try {
+			if (Files.readString(pidFile).trim().equals(Long.toString(ProcessHandle.current().pid()))) {
+				Files.delete(pidFile);
+			}
+		}
+		catch (NoSuchFileException ex) {
+			// Already gone
 		}
 	}
 
@@ -115,8 +131,13 @@ public final class MasterBootstrap {
 			Files.createDirectories(parent);
 		}
 		Path temporary = Files.createTempFile((parent != null) ? parent : Path.of("."), ".cluster", ".pid");
-		Files.writeString(temporary, ProcessHandle.current().pid() + "\n");
-		Files.move(temporary, pidFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+		try {
+			Files.writeString(temporary, ProcessHandle.current().pid() + "\n");
+			Files.move(temporary, pidFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+		}
+		finally {
+			Files.deleteIfExists(temporary);
+		}
 		return pidFile;
 	}
 

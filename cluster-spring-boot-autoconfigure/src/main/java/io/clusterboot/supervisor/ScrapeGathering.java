@@ -71,9 +71,23 @@ final class ScrapeGathering {
 			}
 			String message = gathering.waiting.isEmpty() ? null
 					: "no answer in time from workers " + gathering.waiting;
-			gathering.requester.send(new Frames.Reply(gathering.requestId, 200, message, gathering.texts));
+			if (!gathering.requester.send(new Frames.Reply(gathering.requestId, 200, message, gathering.texts))) {
+				gathering.requester.send(new Frames.Reply(gathering.requestId, 500,
+						"the other workers' metrics do not fit in one frame (cluster.ipc.max-frame-size)", Map.of()));
+			}
 			return true;
 		});
+	}
+
+	/**
+	 * Stop waiting for a worker that has gone.
+	 * @param workerId the worker's id
+	 */
+	void forget(int workerId) {
+		for (Gathering gathering : this.pending) {
+			gathering.waiting.remove(workerId);
+		}
+		answerCompleted(System.nanoTime());
 	}
 
 	private static final class Gathering {

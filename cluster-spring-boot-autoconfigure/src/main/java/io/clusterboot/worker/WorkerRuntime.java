@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -139,8 +140,7 @@ public final class WorkerRuntime implements IpcClient.Listener {
 			if (change.getState() instanceof LivenessState state) {
 				this.liveness = state.name();
 				if (state == LivenessState.BROKEN) {
-					// On the heartbeat thread, so that no older heartbeat can overtake it
-					this.heartbeats.execute(this::heartbeat);
+					heartbeatNow();
 				}
 			}
 			else if (change.getState() instanceof ReadinessState state) {
@@ -169,16 +169,21 @@ public final class WorkerRuntime implements IpcClient.Listener {
 	 */
 	public void countRequest() {
 		if (this.requests.incrementAndGet() == this.requestLimit) {
-			this.heartbeats.execute(this::heartbeat);
+			heartbeatNow();
 		}
 	}
 
 	/**
-	 * Requests counted so far.
-	 * @return the number of requests
+	 * Send a heartbeat now, on the heartbeat thread so that no older heartbeat can
+	 * overtake it; once the worker is shutting down there is no one left to tell.
 	 */
-	public long getRequestCount() {
-		return this.requests.get();
+	private void heartbeatNow() {
+		try {
+			this.heartbeats.execute(this::heartbeat);
+		}
+		catch (RejectedExecutionException ex) {
+			// Shutting down: a draining worker keeps serving, and the request must not fail
+		}
 	}
 
 	/**
