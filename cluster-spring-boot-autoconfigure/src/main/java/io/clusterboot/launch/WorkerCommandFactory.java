@@ -66,9 +66,9 @@ public final class WorkerCommandFactory {
 
 	private final List<String> workerJvmArgs;
 
-	private final boolean exitOnOutOfMemoryError;
+	private final boolean addExitOnOutOfMemoryError;
 
-	private final boolean heapShare;
+	private final boolean addHeapShare;
 
 	/**
 	 * Create a factory.
@@ -86,8 +86,8 @@ public final class WorkerCommandFactory {
 		this.master = master;
 		this.effectiveMasterOptions = List.copyOf(effectiveMasterOptions);
 		this.workerJvmArgs = List.copyOf(workerJvmArgs);
-		this.exitOnOutOfMemoryError = exitOnOutOfMemoryError;
-		this.heapShare = heapShare;
+		this.addExitOnOutOfMemoryError = exitOnOutOfMemoryError && !isOutOfMemoryBehaviourChosen();
+		this.addHeapShare = heapShare && !isHeapSized();
 	}
 
 	/**
@@ -105,10 +105,10 @@ public final class WorkerCommandFactory {
 			}
 		}
 		List<String> workerOptions = new ArrayList<>();
-		if (this.exitOnOutOfMemoryError && !isOutOfMemoryBehaviourChosen()) {
+		if (this.addExitOnOutOfMemoryError) {
 			workerOptions.add("-XX:+ExitOnOutOfMemoryError");
 		}
-		if (this.heapShare && !isHeapSized()) {
+		if (this.addHeapShare) {
 			workerOptions.add("-XX:MaxRAMPercentage=" + heapPercentage(workerCount));
 		}
 		workerOptions.addAll(this.workerJvmArgs);
@@ -140,27 +140,22 @@ public final class WorkerCommandFactory {
 		Map<String, String> overrides = new HashMap<>();
 		for (String name : ENVIRONMENT_OPTIONS) {
 			String value = environment.get(name);
-			if (value != null && needsRewriting(value, workerId)) {
-				List<String> options = new ArrayList<>();
-				for (String option : value.trim().split("\\s+")) {
-					String rewritten = rewrite(option, workerId);
-					if (rewritten != null) {
-						options.add(rewritten);
-					}
+			if (value == null) {
+				continue;
+			}
+			List<String> options = List.of(value.trim().split("\\s+"));
+			List<String> rewritten = new ArrayList<>();
+			for (String option : options) {
+				String worker = rewrite(option, workerId);
+				if (worker != null) {
+					rewritten.add(worker);
 				}
-				overrides.put(name, String.join(" ", options));
+			}
+			if (!rewritten.equals(options)) {
+				overrides.put(name, String.join(" ", rewritten));
 			}
 		}
 		return overrides;
-	}
-
-	private static boolean needsRewriting(String options, int workerId) {
-		for (String option : options.trim().split("\\s+")) {
-			if (!option.equals(rewrite(option, workerId))) {
-				return true;
-			}
-		}
-		return false;
 	}
 
 	/**
@@ -173,7 +168,7 @@ public final class WorkerCommandFactory {
 		if (exit != null) {
 			return exit.startsWith("-XX:+");
 		}
-		return this.exitOnOutOfMemoryError && !isOutOfMemoryBehaviourChosen();
+		return this.addExitOnOutOfMemoryError;
 	}
 
 	/**

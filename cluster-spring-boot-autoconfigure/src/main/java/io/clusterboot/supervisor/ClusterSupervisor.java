@@ -187,16 +187,16 @@ public final class ClusterSupervisor implements IpcServer.Handler {
 					+ "that stops are reset instead of handed to another worker. To lose none during restarts, "
 					+ "run 'sysctl -w net.ipv4.tcp_migrate_req=1' (as root; make it permanent in /etc/sysctl.d/)");
 		}
+		publishSnapshot();
 		try {
 			while (!(this.stopping && this.workers.isEmpty())) {
-				maintain();
-				publishSnapshot();
 				Runnable command = this.commands.poll(nextWakeupMillis(), TimeUnit.MILLISECONDS);
 				while (command != null) {
 					runCommand(command);
 					command = this.commands.poll();
 				}
 				checkTimers();
+				maintain();
 				publishSnapshot();
 				pushState();
 			}
@@ -609,6 +609,7 @@ public final class ClusterSupervisor implements IpcServer.Handler {
 			worker.disconnected = true;
 			worker.state = WorkerState.DISCONNECTING;
 			this.events.disconnected(info(worker));
+			this.scrapes.forget(worker.id);
 		}
 	}
 
@@ -1041,7 +1042,14 @@ public final class ClusterSupervisor implements IpcServer.Handler {
 		}
 		this.lastShape = shape;
 		this.statePushedNanos = now;
-		ByteBuffer frame = this.codec.encode(new Frames.State(snapshot));
+		ByteBuffer frame;
+		try {
+			frame = this.codec.encode(new Frames.State(snapshot));
+		}
+		catch (FrameCodec.FrameTooLargeException ex) {
+			logger.warn("Could not tell the workers the cluster's state: " + ex.getMessage());
+			return;
+		}
 		for (Worker worker : this.workers) {
 			if (worker.connection != null) {
 				worker.connection.sendEncoded(frame.duplicate());

@@ -85,19 +85,33 @@ public class ClusterMetrics implements MeterBinder {
 			.description("Time since the master last heard from each worker")
 			.baseUnit("seconds")
 			.register(registry);
-		this.runtime.addStateListener((snapshot) -> heartbeatAge.register(heartbeatAges(snapshot), true));
+		// Rows change only when the set of listening workers does; each reads its age when scraped
+		this.runtime.addStateListener((snapshot) -> heartbeatAge.register(heartbeatAges(snapshot), false));
 	}
 
-	private static List<MultiGauge.Row<?>> heartbeatAges(ClusterSnapshot snapshot) {
+	private List<MultiGauge.Row<?>> heartbeatAges(ClusterSnapshot snapshot) {
 		List<MultiGauge.Row<?>> rows = new ArrayList<>();
 		for (WorkerInfo worker : snapshot.workers()) {
-			Instant heartbeat = worker.lastHeartbeatAt();
-			if (heartbeat != null && worker.state() == WorkerState.LISTENING) {
-				rows.add(MultiGauge.Row.of(Tags.of("worker", Integer.toString(worker.id())), heartbeat,
-						(at) -> Duration.between(at, Instant.now()).toNanos() / 1e9));
+			if (worker.lastHeartbeatAt() != null && worker.state() == WorkerState.LISTENING) {
+				rows.add(MultiGauge.Row.of(Tags.of("worker", Integer.toString(worker.id())), this.runtime,
+						(runtime) -> heartbeatAge(runtime, worker.id())));
 			}
 		}
 		return rows;
+	}
+
+	private static double heartbeatAge(WorkerRuntime runtime, int workerId) {
+		ClusterSnapshot snapshot = runtime.getState();
+		if (snapshot == null) {
+			return Double.NaN;
+		}
+		for (WorkerInfo worker : snapshot.workers()) {
+			Instant heartbeat = worker.lastHeartbeatAt();
+			if (worker.id() == workerId && worker.state() == WorkerState.LISTENING && heartbeat != null) {
+				return Duration.between(heartbeat, Instant.now()).toNanos() / 1e9;
+			}
+		}
+		return Double.NaN;
 	}
 
 	private static double count(WorkerRuntime runtime, WorkerState state) {

@@ -22,6 +22,7 @@ import org.springframework.boot.micrometer.metrics.autoconfigure.export.promethe
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.prometheus.PrometheusScrapeEndpoint;
 
 import io.clusterboot.ipc.Frames;
+import io.clusterboot.supervisor.ClusterSnapshot;
 import io.clusterboot.worker.WorkerRuntime;
 
 /**
@@ -98,9 +99,9 @@ public class ClusterPrometheusScrapeEndpoint extends PrometheusScrapeEndpoint {
 			logger.debug("Could not gather the other workers' metrics", ex);
 		}
 		Map<Integer, String> missing = new TreeMap<>();
-		if (this.runtime.getState() != null) {
-			this.runtime.getState()
-				.workers()
+		ClusterSnapshot state = this.runtime.getState();
+		if (state != null) {
+			state.workers()
 				.stream()
 				.filter((worker) -> worker.id() != this.runtime.getWorkerId())
 				.forEach((worker) -> missing.put(worker.id(), null));

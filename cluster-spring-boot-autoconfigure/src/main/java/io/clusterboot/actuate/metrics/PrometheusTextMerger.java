@@ -113,8 +113,6 @@ public final class PrometheusTextMerger {
 
 		private final List<String> samples = new ArrayList<>();
 
-		private boolean firstSource = true;
-
 		private int sources;
 
 		Family(String name) {
@@ -123,12 +121,11 @@ public final class PrometheusTextMerger {
 
 		void startSource() {
 			this.sources++;
-			this.firstSource = (this.sources == 1);
 		}
 
 		void header(String line) {
 			// Every worker describes the family the same way; the first description is kept
-			if (this.firstSource) {
+			if (this.sources == 1) {
 				this.headers.add(line);
 			}
 		}
