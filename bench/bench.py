@@ -616,7 +616,11 @@ http {{
         self.await_cluster(cluster, port, 2)
         time.sleep(6)  # longer than reset-after: the slot's restart delay starts over
         state = get_json(port, "/actuator/cluster")
+        if not state:
+            raise BenchError(f"/actuator/cluster did not answer on port {port}")
         workers = {w["id"]: w["pid"] for w in state["workers"]}
+        if slot not in workers:
+            raise BenchError(f"No worker in slot {slot}: {workers}")
         victim = workers[slot]
         old = set(workers.values())
         if set(children(cluster.pid)) != old:
@@ -1017,7 +1021,7 @@ def main():
             section_start = time.monotonic()
             try:
                 getattr(bench, section)()
-            except (BenchError, subprocess.SubprocessError, OSError) as ex:
+            except Exception as ex:  # one broken section must not cost the others' results
                 failed.append(section)
                 bench.say(f"Section {section} failed: {ex}")
                 bench.cleanup()

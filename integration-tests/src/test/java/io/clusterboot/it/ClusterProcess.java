@@ -41,7 +41,11 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class ClusterProcess implements AutoCloseable {
 
-	private static final Set<Long> LIVE_PIDS = ConcurrentHashMap.newKeySet();
+	/**
+	 * Every process a test started or saw in an event, as handles taken while it ran: a
+	 * handle kills its own process, never another that got the pid since.
+	 */
+	private static final Set<ProcessHandle> LIVE = ConcurrentHashMap.newKeySet();
 
 	private static final Pattern EVENT = Pattern.compile("CLUSTER-EVENT type=(\\w+) worker=(\\d+) pid=(\\d+)(.*)");
 
@@ -50,8 +54,7 @@ final class ClusterProcess implements AutoCloseable {
 	static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
 	static {
-		Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE_PIDS
-			.forEach((pid) -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly))));
+		Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(ProcessHandle::destroyForcibly)));
 	}
 
 	private final Process master;
@@ -61,6 +64,8 @@ final class ClusterProcess implements AutoCloseable {
 	private final List<String> output = new ArrayList<>();
 
 	private final Set<Long> pids = ConcurrentHashMap.newKeySet();
+
+	private final Set<ProcessHandle> handles = ConcurrentHashMap.newKeySet();
 
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -179,8 +184,11 @@ final class ClusterProcess implements AutoCloseable {
 		}
 	}
 
-	private static void track(long pid) {
-		LIVE_PIDS.add(pid);
+	private void track(long pid) {
+		ProcessHandle.of(pid).ifPresent((handle) -> {
+			this.handles.add(handle);
+			LIVE.add(handle);
+		});
 	}
 
 	private void readOutput() {
@@ -279,7 +287,14 @@ final class ClusterProcess implements AutoCloseable {
 	 * Wait until the cluster has said it is ready and every slot answers.
 	 */
 	ClusterProcess awaitReady() {
-		awaitOutput("Cluster ready: ");
+		try {
+			awaitOutput("Cluster ready: ");
+		}
+		catch (RuntimeException | AssertionError ex) {
+			// The caller never gets hold of this cluster to close it
+			close();
+			throw ex;
+		}
 		return this;
 	}
 
@@ -365,10 +380,6 @@ final class ClusterProcess implements AutoCloseable {
 
 	JsonNode get(String path) {
 		return request(HttpRequest.newBuilder(uri(path)).GET());
-	}
-
-	JsonNode post(String path) {
-		return request(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()));
 	}
 
 	/**
@@ -568,7 +579,7 @@ final class ClusterProcess implements AutoCloseable {
 		List<ProcessHandle> all = new ArrayList<>();
 		all.add(this.master.toHandle());
 		this.master.toHandle().descendants().forEach(all::add);
-		knownPids().forEach((pid) -> ProcessHandle.of(pid).ifPresent(all::add));
+		all.addAll(this.handles);
 		all.forEach(ProcessHandle::destroyForcibly);
 		for (ProcessHandle handle : all) {
 			try {
@@ -577,7 +588,7 @@ final class ClusterProcess implements AutoCloseable {
 			catch (Exception ex) {
 				// Best effort: the shutdown hook tries again
 			}
-			LIVE_PIDS.remove(handle.pid());
+			LIVE.remove(handle);
 		}
 	}
 

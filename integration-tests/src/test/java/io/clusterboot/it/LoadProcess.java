@@ -62,8 +62,8 @@ final class LoadProcess implements AutoCloseable {
 	 */
 	Map<String, String> stop() {
 		try {
-			// Process.destroy() would close the stream the report comes on
-			new ProcessBuilder("kill", "-TERM", Long.toString(this.process.pid())).start().waitFor();
+			// SIGTERM through the handle: Process.destroy() would close the stream the report comes on
+			this.process.toHandle().destroy();
 			String tsv = this.output.get(60, TimeUnit.SECONDS).trim();
 			String[] lines = tsv.split("\n");
 			if (lines.length < 2) {
@@ -86,6 +86,12 @@ final class LoadProcess implements AutoCloseable {
 	@Override
 	public void close() {
 		this.process.destroyForcibly();
+		try {
+			this.process.waitFor(10, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 }

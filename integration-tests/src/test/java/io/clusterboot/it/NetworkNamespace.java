@@ -1,7 +1,6 @@
 package io.clusterboot.it;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -80,12 +79,6 @@ final class NetworkNamespace implements AutoCloseable {
 			Thread.currentThread().interrupt();
 			throw new IOException(ex);
 		}
-	}
-
-	static List<String> concat(List<String> prefix, List<String> command) {
-		List<String> all = new ArrayList<>(prefix);
-		all.addAll(command);
-		return all;
 	}
 
 }

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
@@ -25,12 +24,6 @@ import java.util.stream.Collectors;
  * @since 0.1.0
  */
 public final class LoadReport {
-
-	private static final List<String> TSV_COLUMNS = List.of("target", "mode", "connections", "elapsed_s",
-			"complete", "requests", "throughput_rps", "successes", "non2xx", "non2xx_statuses", "failures",
-			"connect_refused", "connect_timeout", "reset", "closed_before_response",
-			"closed_before_response_reused", "incomplete_response", "read_timeout", "other", "abandoned",
-			"connections_opened", "p50_ms", "p90_ms", "p99_ms", "p999_ms", "max_ms", "pids");
 
 	private final URI target;
 
@@ -329,9 +322,10 @@ public final class LoadReport {
 		values.put("failures", this.failures);
 		for (FailureKind kind : FailureKind.values()) {
 			values.put(kind.name().toLowerCase(Locale.ROOT), failures(kind));
+			if (kind == FailureKind.CLOSED_BEFORE_RESPONSE) {
+				values.put("closed_before_response_reused", failuresOnReusedConnections(kind));
+			}
 		}
-		values.put("closed_before_response_reused",
-				failuresOnReusedConnections(FailureKind.CLOSED_BEFORE_RESPONSE));
 		values.put("abandoned", this.abandoned);
 		values.put("connections_opened", this.connectionsOpened);
 		values.put("p50_ms", millisText(this.latency.p50()));
@@ -342,10 +336,10 @@ public final class LoadReport {
 		values.put("pids", joined(this.pids, ",", ":"));
 		StringJoiner header = new StringJoiner("\t", "", System.lineSeparator());
 		StringJoiner row = new StringJoiner("\t", "", System.lineSeparator());
-		for (String column : TSV_COLUMNS) {
+		values.forEach((column, value) -> {
 			header.add(column);
-			row.add(String.valueOf(values.get(column)));
-		}
+			row.add(String.valueOf(value));
+		});
 		return header.toString() + row;
 	}
 
