@@ -1,5 +1,6 @@
 package io.clusterboot.supervisor;
 
+import java.time.Duration;
 import java.time.Instant;
 
 import org.jspecify.annotations.Nullable;
@@ -26,6 +27,15 @@ import org.jspecify.annotations.Nullable;
 public record WorkerInfo(int id, long pid, WorkerState state, Instant forkedAt, @Nullable Instant listeningAt,
 		@Nullable String host, int port, int restarts, @Nullable WorkerExit lastExit, WorkerStats stats,
 		@Nullable Instant lastHeartbeatAt, @Nullable WorkerExit exit) {
+
+	/**
+	 * How long ago the master last heard from this worker.
+	 * @param now the current time
+	 * @return the age, or {@code null} before the first heartbeat
+	 */
+	public @Nullable Duration heartbeatAge(Instant now) {
+		return (this.lastHeartbeatAt != null) ? Duration.between(this.lastHeartbeatAt, now) : null;
+	}
 
 	@Override
 	public String toString() {

@@ -309,8 +309,9 @@ public final class WorkerRuntime implements IpcClient.Listener {
 	@Override
 	public void onFrame(Object frame) {
 		if (frame instanceof Frames.State stateFrame) {
-			this.state = stateFrame.snapshot();
+			// The time first: whoever sees this snapshot also sees when it came
 			this.stateReceivedNanos = System.nanoTime();
+			this.state = stateFrame.snapshot();
 			for (Consumer<ClusterSnapshot> listener : this.stateListeners) {
 				listener.accept(stateFrame.snapshot());
 			}

@@ -170,8 +170,8 @@ public class ClusterEndpoint {
 		WorkerExit exit = worker.lastExit();
 		ExitDescriptor lastExit = (exit != null) ? new ExitDescriptor(exit.exitCode(), exit.signal(),
 				exit.cause().name(), exit.planned(), exit.at().toString(), exit.describe()) : null;
-		Long heartbeatAge = (worker.lastHeartbeatAt() != null)
-				? Duration.between(worker.lastHeartbeatAt(), now).toMillis() : null;
+		Duration age = worker.heartbeatAge(now);
+		Long heartbeatAge = (age != null) ? age.toMillis() : null;
 		return new WorkerDescriptor(worker.id(), worker.pid(), worker.state().name(), worker.forkedAt().toString(),
 				(worker.listeningAt() != null) ? worker.listeningAt().toString() : null,
 				Duration.between(worker.forkedAt(), now).toMillis(), worker.restarts(), lastExit,

@@ -78,8 +78,9 @@ public class ClusterHealthIndicator extends AbstractHealthIndicator {
 			Map<String, Object> detail = new LinkedHashMap<>();
 			detail.put("pid", worker.pid());
 			detail.put("state", worker.state());
-			if (worker.lastHeartbeatAt() != null) {
-				detail.put("heartbeatAgeMillis", Duration.between(worker.lastHeartbeatAt(), now).toMillis());
+			Duration heartbeatAge = worker.heartbeatAge(now);
+			if (heartbeatAge != null) {
+				detail.put("heartbeatAgeMillis", heartbeatAge.toMillis());
 			}
 			// A slot being replaced has two workers; the second is told apart by its pid
 			String key = Integer.toString(worker.id());

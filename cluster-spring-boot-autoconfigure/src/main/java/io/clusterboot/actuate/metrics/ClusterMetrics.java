@@ -106,9 +106,9 @@ public class ClusterMetrics implements MeterBinder {
 			return Double.NaN;
 		}
 		for (WorkerInfo worker : snapshot.workers()) {
-			Instant heartbeat = worker.lastHeartbeatAt();
-			if (worker.id() == workerId && worker.state() == WorkerState.LISTENING && heartbeat != null) {
-				return Duration.between(heartbeat, Instant.now()).toNanos() / 1e9;
+			Duration age = worker.heartbeatAge(Instant.now());
+			if (worker.id() == workerId && worker.state() == WorkerState.LISTENING && age != null) {
+				return age.toNanos() / 1e9;
 			}
 		}
 		return Double.NaN;
