@@ -13,6 +13,7 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -126,7 +127,7 @@ public final class ClusterSupervisor implements IpcServer.Handler {
 
 	private long statePushedNanos;
 
-	private List<String> lastShape = List.of();
+	private List<Object> lastShape = List.of();
 
 	private volatile ClusterSnapshot snapshot;
 
@@ -1029,12 +1030,19 @@ public final class ClusterSupervisor implements IpcServer.Handler {
 	}
 
 	/**
-	 * Send the snapshot to every connected worker when a worker's state changed, and at
-	 * least once per heartbeat interval.
+	 * Send the snapshot to every connected worker when what it shows changed (a worker's
+	 * state, the target, a rollout, a stop), and at least once per heartbeat interval.
 	 */
 	private void pushState() {
 		ClusterSnapshot snapshot = this.snapshot;
-		List<String> shape = snapshot.workers().stream().map((worker) -> worker.pid() + ":" + worker.state()).toList();
+		List<Object> shape = new ArrayList<>();
+		for (WorkerInfo worker : snapshot.workers()) {
+			shape.add(worker.pid());
+			shape.add(worker.state());
+		}
+		shape.add(snapshot.targetWorkers());
+		shape.add(snapshot.stopping());
+		shape.add(Objects.requireNonNullElse(snapshot.rollout(), ""));
 		long now = System.nanoTime();
 		if (shape.equals(this.lastShape)
 				&& now - this.statePushedNanos < this.properties.getWorker().getHeartbeatInterval().toNanos()) {
