@@ -7,7 +7,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.tomcat.TomcatWebServerFactory;
 import org.springframework.context.annotation.Bean;
 
-import io.clusterboot.reuseport.TomcatReusePortCustomizer;
+import io.clusterboot.server.tomcat.TomcatReusePortCustomizer;
 
 /**
  * Shares a separate management port ({@code management.server.port}) between the

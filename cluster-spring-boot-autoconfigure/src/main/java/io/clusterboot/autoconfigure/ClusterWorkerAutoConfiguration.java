@@ -20,8 +20,8 @@ import org.springframework.core.env.Environment;
 
 import io.clusterboot.message.ClusterMessenger;
 import io.clusterboot.message.WorkerMessenger;
-import io.clusterboot.reuseport.TomcatDrainLifecycle;
-import io.clusterboot.reuseport.TomcatReusePortCustomizer;
+import io.clusterboot.server.tomcat.TomcatDrainLifecycle;
+import io.clusterboot.server.tomcat.TomcatReusePortCustomizer;
 import io.clusterboot.worker.RequestCountingFilter;
 import io.clusterboot.worker.WorkerRuntime;
 

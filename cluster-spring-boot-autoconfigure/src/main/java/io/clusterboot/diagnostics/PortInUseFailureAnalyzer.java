@@ -3,7 +3,7 @@ package io.clusterboot.diagnostics;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
-import io.clusterboot.supervisor.PortGuard.PortInUseException;
+import io.clusterboot.server.PortGuard.PortInUseException;
 
 /**
  * Explains a cluster that could not start because another program holds its port.

@@ -12,8 +12,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationEventPublisher;
 
-import io.clusterboot.supervisor.WorkerExit;
-import io.clusterboot.supervisor.WorkerInfo;
+import io.clusterboot.state.WorkerExit;
+import io.clusterboot.state.WorkerInfo;
 
 /**
  * Publishes the cluster's events, in order, on one thread of its own: a slow

@@ -2,7 +2,7 @@ package io.clusterboot.event;
 
 import org.springframework.context.ApplicationEvent;
 
-import io.clusterboot.supervisor.WorkerInfo;
+import io.clusterboot.state.WorkerInfo;
 
 /**
  * Base class of the events the master publishes about its workers. Events of one worker

@@ -1,6 +1,6 @@
 package io.clusterboot.event;
 
-import io.clusterboot.supervisor.WorkerInfo;
+import io.clusterboot.state.WorkerInfo;
 
 /**
  * A worker's channel to the master has closed, or the master has begun to drain it (Node's {@code disconnect}). Always published before the worker's {@link WorkerExitedEvent}.

@@ -4,9 +4,9 @@ import java.time.Duration;
 
 import org.jspecify.annotations.Nullable;
 
-import io.clusterboot.supervisor.ExitCause;
-import io.clusterboot.supervisor.WorkerExit;
-import io.clusterboot.supervisor.WorkerInfo;
+import io.clusterboot.state.ExitCause;
+import io.clusterboot.state.WorkerExit;
+import io.clusterboot.state.WorkerInfo;
 
 /**
  * A worker process has exited (Node's {@code exit}). Says how (exit code or signal), why

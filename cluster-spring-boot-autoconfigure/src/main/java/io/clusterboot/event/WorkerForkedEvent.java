@@ -1,6 +1,6 @@
 package io.clusterboot.event;
 
-import io.clusterboot.supervisor.WorkerInfo;
+import io.clusterboot.state.WorkerInfo;
 
 /**
  * A worker process has been started.

@@ -2,7 +2,7 @@ package io.clusterboot.event;
 
 import org.jspecify.annotations.Nullable;
 
-import io.clusterboot.supervisor.WorkerInfo;
+import io.clusterboot.state.WorkerInfo;
 
 /**
  * A worker's application is ready and its web server, if it has one, is bound (Node's

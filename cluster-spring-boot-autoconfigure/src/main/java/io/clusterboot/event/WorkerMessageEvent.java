@@ -1,6 +1,6 @@
 package io.clusterboot.event;
 
-import io.clusterboot.supervisor.WorkerInfo;
+import io.clusterboot.state.WorkerInfo;
 
 /**
  * A worker sent the master a message (Node's {@code message}). Published in the master.

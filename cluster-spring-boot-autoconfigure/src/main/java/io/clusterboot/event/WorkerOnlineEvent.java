@@ -1,6 +1,6 @@
 package io.clusterboot.event;
 
-import io.clusterboot.supervisor.WorkerInfo;
+import io.clusterboot.state.WorkerInfo;
 
 /**
  * A worker has connected to the master (Node's {@code online}).

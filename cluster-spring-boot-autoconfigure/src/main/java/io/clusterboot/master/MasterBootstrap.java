@@ -37,14 +37,14 @@ import org.springframework.core.type.filter.AnnotationTypeFilter;
 
 import io.clusterboot.autoconfigure.ClusterProperties;
 import io.clusterboot.event.ClusterEventPublisher;
-import io.clusterboot.ipc.FrameCodec;
-import io.clusterboot.ipc.IpcServer;
-import io.clusterboot.launch.JavaCommandLine;
-import io.clusterboot.launch.ProcessWorkerLauncher;
-import io.clusterboot.launch.WorkerCommandFactory;
+import io.clusterboot.internal.ipc.FrameCodec;
+import io.clusterboot.internal.ipc.IpcServer;
+import io.clusterboot.internal.launch.JavaCommandLine;
+import io.clusterboot.internal.launch.ProcessWorkerLauncher;
+import io.clusterboot.internal.launch.WorkerCommandFactory;
 import io.clusterboot.message.MasterMessenger;
 import io.clusterboot.supervisor.ClusterSupervisor;
-import io.clusterboot.supervisor.PortGuard;
+import io.clusterboot.server.PortGuard;
 import io.clusterboot.worker.WorkerEnvironment;
 
 /**

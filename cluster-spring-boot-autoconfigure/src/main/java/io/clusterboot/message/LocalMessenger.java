@@ -8,9 +8,9 @@ import org.springframework.context.ApplicationEventPublisher;
 
 import io.clusterboot.event.ClusterEventPublisher;
 import io.clusterboot.event.ClusterMessage;
-import io.clusterboot.supervisor.WorkerInfo;
-import io.clusterboot.supervisor.WorkerState;
-import io.clusterboot.supervisor.WorkerStats;
+import io.clusterboot.state.WorkerInfo;
+import io.clusterboot.state.WorkerState;
+import io.clusterboot.state.WorkerStats;
 
 /**
  * The {@link ClusterMessenger} of an ordinary single process, which is its own master and

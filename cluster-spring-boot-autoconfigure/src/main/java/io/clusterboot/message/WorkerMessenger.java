@@ -2,7 +2,7 @@ package io.clusterboot.message;
 
 import tools.jackson.databind.JsonNode;
 
-import io.clusterboot.ipc.Frames;
+import io.clusterboot.internal.ipc.Frames;
 import io.clusterboot.worker.WorkerRuntime;
 
 /**

@@ -1,5 +1,15 @@
 package io.clusterboot.supervisor;
 
+import io.clusterboot.server.TcpMigrateReq;
+import io.clusterboot.state.ClusterCounters;
+import io.clusterboot.state.ClusterSnapshot;
+import io.clusterboot.state.ExitCause;
+import io.clusterboot.state.RolloutStatus;
+import io.clusterboot.state.WorkerExit;
+import io.clusterboot.state.WorkerInfo;
+import io.clusterboot.state.WorkerState;
+import io.clusterboot.state.WorkerStats;
+
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
@@ -34,10 +44,10 @@ import io.clusterboot.autoconfigure.ClusterProperties;
 import io.clusterboot.autoconfigure.WorkerCount;
 import io.clusterboot.event.ClusterEventPublisher;
 import io.clusterboot.event.ClusterMessage;
-import io.clusterboot.ipc.FrameCodec;
-import io.clusterboot.ipc.Frames;
-import io.clusterboot.ipc.IpcServer;
-import io.clusterboot.ipc.MalformedFrameException;
+import io.clusterboot.internal.ipc.FrameCodec;
+import io.clusterboot.internal.ipc.Frames;
+import io.clusterboot.internal.ipc.IpcServer;
+import io.clusterboot.internal.ipc.MalformedFrameException;
 import io.clusterboot.worker.WorkerEnvironment;
 
 /**
@@ -121,7 +131,7 @@ public final class ClusterSupervisor implements IpcServer.Handler {
 
 	private @Nullable RolloutStatus lastRollout;
 
-	private final ClusterCounters.Tally tally = new ClusterCounters.Tally();
+	private final ClusterTally tally = new ClusterTally();
 
 	private final ScrapeGathering scrapes = new ScrapeGathering();
 

@@ -1,5 +1,8 @@
 package io.clusterboot.supervisor;
 
+import io.clusterboot.state.ExitCause;
+import io.clusterboot.state.RolloutStatus;
+
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package io.clusterboot.supervisor;
 
+import io.clusterboot.state.WorkerState;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -7,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import io.clusterboot.ipc.Frames;
-import io.clusterboot.ipc.IpcServer;
+import io.clusterboot.internal.ipc.Frames;
+import io.clusterboot.internal.ipc.IpcServer;
 
 /**
  * The workers' requests for the metrics of all the others, in progress. For each, the

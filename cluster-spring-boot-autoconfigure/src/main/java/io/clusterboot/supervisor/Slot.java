@@ -1,5 +1,7 @@
 package io.clusterboot.supervisor;
 
+import io.clusterboot.state.WorkerExit;
+
 import org.jspecify.annotations.Nullable;
 
 /**

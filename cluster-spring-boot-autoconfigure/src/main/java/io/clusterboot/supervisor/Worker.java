@@ -1,10 +1,16 @@
 package io.clusterboot.supervisor;
 
+import io.clusterboot.state.ExitCause;
+import io.clusterboot.state.WorkerExit;
+import io.clusterboot.state.WorkerInfo;
+import io.clusterboot.state.WorkerState;
+import io.clusterboot.state.WorkerStats;
+
 import java.time.Instant;
 
 import org.jspecify.annotations.Nullable;
 
-import io.clusterboot.ipc.IpcServer;
+import io.clusterboot.internal.ipc.IpcServer;
 
 /**
  * One worker process as the supervisor tracks it. Only the supervisor's thread changes

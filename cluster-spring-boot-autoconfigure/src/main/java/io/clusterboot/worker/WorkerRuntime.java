@@ -38,10 +38,10 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import io.clusterboot.event.ClusterEventPublisher;
 import io.clusterboot.event.ClusterMessage;
-import io.clusterboot.ipc.FrameCodec;
-import io.clusterboot.ipc.Frames;
-import io.clusterboot.ipc.IpcClient;
-import io.clusterboot.supervisor.ClusterSnapshot;
+import io.clusterboot.internal.ipc.FrameCodec;
+import io.clusterboot.internal.ipc.Frames;
+import io.clusterboot.internal.ipc.IpcClient;
+import io.clusterboot.state.ClusterSnapshot;
 
 /**
  * A worker's side of the cluster: its connection to the master, opened as soon as the

@@ -9,7 +9,7 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.tomcat.TomcatWebServerFactory;
 
-import io.clusterboot.reuseport.TomcatDrainLifecycle;
+import io.clusterboot.server.tomcat.TomcatDrainLifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

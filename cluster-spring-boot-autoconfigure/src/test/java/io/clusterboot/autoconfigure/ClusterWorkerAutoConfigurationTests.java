@@ -23,8 +23,8 @@ import org.springframework.mock.web.MockHttpServletResponse;
 import io.clusterboot.message.ClusterMessenger;
 import io.clusterboot.message.LocalMessenger;
 import io.clusterboot.message.WorkerMessenger;
-import io.clusterboot.reuseport.ReusePortHttp11NioProtocol;
-import io.clusterboot.reuseport.TomcatReusePortCustomizer;
+import io.clusterboot.server.tomcat.ReusePortHttp11NioProtocol;
+import io.clusterboot.server.tomcat.TomcatReusePortCustomizer;
 import io.clusterboot.worker.RequestCountingFilter;
 import io.clusterboot.worker.WorkerRuntime;
 

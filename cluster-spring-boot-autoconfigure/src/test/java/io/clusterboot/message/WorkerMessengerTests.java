@@ -8,7 +8,7 @@ import org.mockito.ArgumentCaptor;
 
 import tools.jackson.databind.json.JsonMapper;
 
-import io.clusterboot.ipc.Frames;
+import io.clusterboot.internal.ipc.Frames;
 import io.clusterboot.worker.WorkerRuntime;
 
 import static org.assertj.core.api.Assertions.assertThat;

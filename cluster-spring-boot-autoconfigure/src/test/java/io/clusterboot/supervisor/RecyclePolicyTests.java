@@ -1,5 +1,7 @@
 package io.clusterboot.supervisor;
 
+import io.clusterboot.state.WorkerStats;
+
 import java.time.Duration;
 
 import org.junit.jupiter.api.Test;

@@ -28,9 +28,9 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.support.GenericApplicationContext;
 
 import io.clusterboot.event.ClusterMessageEvent;
-import io.clusterboot.ipc.FrameCodec;
-import io.clusterboot.ipc.Frames;
-import io.clusterboot.ipc.IpcServer;
+import io.clusterboot.internal.ipc.FrameCodec;
+import io.clusterboot.internal.ipc.Frames;
+import io.clusterboot.internal.ipc.IpcServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIOException;

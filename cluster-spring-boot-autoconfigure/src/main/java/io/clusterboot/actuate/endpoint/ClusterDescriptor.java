@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 
-import io.clusterboot.supervisor.RolloutStatus;
+import io.clusterboot.state.RolloutStatus;
 
 /**
  * The whole cluster as {@code GET /actuator/cluster} shows it.

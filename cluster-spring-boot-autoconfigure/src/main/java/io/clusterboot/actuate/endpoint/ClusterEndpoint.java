@@ -22,10 +22,10 @@ import io.clusterboot.actuate.endpoint.ClusterDescriptor.MasterDescriptor;
 import io.clusterboot.actuate.endpoint.ClusterDescriptor.ProcessDescriptor;
 import io.clusterboot.actuate.endpoint.ClusterDescriptor.TotalsDescriptor;
 import io.clusterboot.actuate.endpoint.WorkerDescriptor.ExitDescriptor;
-import io.clusterboot.ipc.Frames;
-import io.clusterboot.supervisor.ClusterSnapshot;
-import io.clusterboot.supervisor.WorkerExit;
-import io.clusterboot.supervisor.WorkerInfo;
+import io.clusterboot.internal.ipc.Frames;
+import io.clusterboot.state.ClusterSnapshot;
+import io.clusterboot.state.WorkerExit;
+import io.clusterboot.state.WorkerInfo;
 import io.clusterboot.worker.WorkerRuntime;
 
 /**

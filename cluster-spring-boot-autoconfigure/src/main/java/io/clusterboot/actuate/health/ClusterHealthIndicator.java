@@ -10,8 +10,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
-import io.clusterboot.supervisor.ClusterSnapshot;
-import io.clusterboot.supervisor.WorkerInfo;
+import io.clusterboot.state.ClusterSnapshot;
+import io.clusterboot.state.WorkerInfo;
 import io.clusterboot.worker.WorkerRuntime;
 
 /**

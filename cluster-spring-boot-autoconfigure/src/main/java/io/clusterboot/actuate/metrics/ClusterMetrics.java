@@ -14,11 +14,11 @@ import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
-import io.clusterboot.supervisor.ClusterCounters;
-import io.clusterboot.supervisor.ClusterSnapshot;
-import io.clusterboot.supervisor.ExitCause;
-import io.clusterboot.supervisor.WorkerInfo;
-import io.clusterboot.supervisor.WorkerState;
+import io.clusterboot.state.ClusterCounters;
+import io.clusterboot.state.ClusterSnapshot;
+import io.clusterboot.state.ExitCause;
+import io.clusterboot.state.WorkerInfo;
+import io.clusterboot.state.WorkerState;
 import io.clusterboot.worker.WorkerRuntime;
 
 /**

@@ -21,8 +21,8 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.prometheus.PrometheusOutputFormat;
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.prometheus.PrometheusScrapeEndpoint;
 
-import io.clusterboot.ipc.Frames;
-import io.clusterboot.supervisor.ClusterSnapshot;
+import io.clusterboot.internal.ipc.Frames;
+import io.clusterboot.state.ClusterSnapshot;
 import io.clusterboot.worker.WorkerRuntime;
 
 /**

@@ -1,0 +1,185 @@
+package io.clusterboot.internal.ipc;
+
+import java.util.Map;
+import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
+
+import tools.jackson.databind.JsonNode;
+
+import io.clusterboot.state.ClusterSnapshot;
+
+/**
+ * The frames master and workers exchange, one record per frame type.
+ *
+ * @since 0.1.0
+ */
+public final class Frames {
+
+	/**
+	 * Target of a {@link Message} that means the master.
+	 */
+	public static final int MASTER = 0;
+
+	/**
+	 * Target of a {@link Message} that means every worker.
+	 */
+	public static final int ALL_WORKERS = -1;
+
+	private Frames() {
+	}
+
+	/**
+	 * First frame of a worker: who it claims to be and the secret it was launched with.
+	 *
+	 * @param workerId the worker's slot id
+	 * @param pid the worker's process id
+	 * @param secret the per-launch secret from the worker's environment
+	 */
+	public record Hello(int workerId, long pid, String secret) {
+
+		@Override
+		public String toString() {
+			return "Hello[workerId=" + this.workerId + ", pid=" + this.pid + "]";
+		}
+
+	}
+
+	/**
+	 * Master's answer to an accepted {@link Hello}.
+	 *
+	 * @param masterPid the master's process id
+	 * @param heartbeatIntervalMillis how often the worker should send a {@link Heartbeat}
+	 * @param requestLimit requests after which the worker will be recycled, so that it
+	 * reports reaching them at once; 0 for none
+	 */
+	public record Welcome(long masterPid, long heartbeatIntervalMillis, long requestLimit) {
+	}
+
+	/**
+	 * The worker's application is ready and, if it is a web application, its server is
+	 * bound.
+	 *
+	 * @param host the bound host, or {@code null} for a worker without a web server
+	 * @param port the bound port, or {@code -1} for a worker without a web server
+	 */
+	public record Listening(@Nullable String host, int port) {
+	}
+
+	/**
+	 * Periodic sign of life with a small sample of the worker's state.
+	 *
+	 * @param heapUsed bytes of heap in use
+	 * @param heapAfterGc bytes of heap in use after the latest garbage collection, or -1
+	 * before the first one
+	 * @param heapMax maximum heap size in bytes, or -1 if undefined
+	 * @param requests requests served since the worker started
+	 * @param uptimeMillis time since the worker's JVM started
+	 * @param liveness the worker's Spring liveness state ({@code CORRECT}, {@code BROKEN}),
+	 * or {@code null} before its application context exists
+	 * @param readiness the worker's Spring readiness state, or {@code null}
+	 */
+	public record Heartbeat(long heapUsed, long heapAfterGc, long heapMax, long requests, long uptimeMillis, @Nullable String liveness,
+			@Nullable String readiness) {
+	}
+
+	/**
+	 * A user message.
+	 *
+	 * @param source the sending worker's id, or {@link #MASTER}
+	 * @param target the receiving worker's id, {@link #MASTER} or {@link #ALL_WORKERS}
+	 * @param payload the message as JSON
+	 */
+	public record Message(int source, int target, JsonNode payload) {
+	}
+
+	/**
+	 * The master's view of the whole cluster, pushed to every worker whenever it changes
+	 * and at every heartbeat interval.
+	 *
+	 * @param snapshot the cluster's state
+	 */
+	public record State(ClusterSnapshot snapshot) {
+	}
+
+	/**
+	 * A request that expects a {@link Reply}: from a worker to the master (an operation
+	 * on the cluster, a scrape of the other workers) or from the master to a worker (a
+	 * scrape of its metrics).
+	 *
+	 * @param id correlates the reply, unique per sender
+	 * @param action what is asked
+	 * @param workerId the worker the action concerns, if any
+	 * @param count the number of workers, for {@link Action#SCALE}
+	 * @param format the exposition format, for {@link Action#SCRAPE}
+	 * @param names the only metric names to include, for {@link Action#SCRAPE}, or
+	 * {@code null} for all
+	 */
+	public record Request(long id, Action action, @Nullable Integer workerId, @Nullable Integer count,
+			@Nullable String format, @Nullable Set<String> names) {
+
+		/**
+		 * What a request asks for.
+		 */
+		public enum Action {
+
+			/**
+			 * Run {@code count} workers.
+			 */
+			SCALE,
+
+			/**
+			 * Replace every worker, one at a time.
+			 */
+			RESTART,
+
+			/**
+			 * Replace one worker gracefully.
+			 */
+			REPLACE,
+
+			/**
+			 * Gather the metrics of every other worker (worker to master), or of this
+			 * worker (master to worker).
+			 */
+			SCRAPE
+
+		}
+
+	}
+
+	/**
+	 * The answer to a {@link Request}.
+	 *
+	 * @param id the request's id
+	 * @param status an HTTP-like status: 200 done, 202 accepted, 400 bad request, 404 no
+	 * such worker, 409 conflict, 500 failure, 503 not answered in time
+	 * @param message a description for people, if any
+	 * @param scrapes for a scrape: exposition text by worker id ({@code null} text for a
+	 * worker that did not answer in time)
+	 */
+	public record Reply(long id, int status, @Nullable String message, @Nullable Map<Integer, String> scrapes) {
+	}
+
+	/**
+	 * An instruction from the master to one worker.
+	 *
+	 * @param action what the worker should do
+	 */
+	public record Command(Action action) {
+
+		/**
+		 * What a worker can be told to do.
+		 */
+		public enum Action {
+
+			/**
+			 * Stop gracefully: stop accepting, finish in-flight requests, exit.
+			 */
+			STOP
+
+		}
+
+	}
+
+}

@@ -1,0 +1,30 @@
+package io.clusterboot.server.tomcat;
+
+import org.apache.coyote.http11.Http11NioProtocol;
+
+/**
+ * Tomcat's HTTP/1.1 NIO protocol on a {@link ReusePortNioEndpoint}. Set it with
+ * {@code TomcatWebServerFactory.setProtocol(String)}.
+ *
+ * @since 0.1.0
+ */
+public class ReusePortHttp11NioProtocol extends Http11NioProtocol {
+
+	/**
+	 * Create the protocol; Tomcat calls this by reflection.
+	 */
+	public ReusePortHttp11NioProtocol() {
+		super(new ReusePortNioEndpoint());
+	}
+
+	/**
+	 * The endpoint, for {@link TomcatDrainLifecycle} to close its listener and its idle
+	 * connections.
+	 * @return the endpoint
+	 */
+	@Override
+	public ReusePortNioEndpoint getEndpoint() {
+		return (ReusePortNioEndpoint) super.getEndpoint();
+	}
+
+}

@@ -1,0 +1,282 @@
+package io.clusterboot.server.tomcat;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.NetworkChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.concurrent.locks.Lock;
+import java.util.function.BooleanSupplier;
+
+import org.apache.tomcat.util.net.Acceptor;
+import org.apache.tomcat.util.net.NioChannel;
+import org.apache.tomcat.util.net.NioEndpoint;
+import org.apache.tomcat.util.net.SocketWrapperBase;
+
+/**
+ * A Tomcat {@link NioEndpoint} whose listening socket is bound with
+ * {@code SO_REUSEPORT}, so that every worker binds the same port and the kernel spreads
+ * connections over them.
+ * <p>
+ * It also replaces Tomcat's way of waking its acceptor thread. Tomcat connects to its own
+ * port to unblock a pending {@code accept()}; with {@code SO_REUSEPORT} that connection
+ * may land on another worker, leaving this one stuck for a second and sending a stray
+ * connection to a sibling. Here the acceptor waits on a selector that is simply woken up.
+ * <p>
+ * Finally, it can leave the shared port without failing a request ({@link #closeListener()}
+ * and {@link #closeIdleConnections(Duration)}), which {@link TomcatDrainLifecycle} does before
+ * Spring Boot's graceful shutdown pauses the connector.
+ *
+ * @since 0.1.0
+ */
+public class ReusePortNioEndpoint extends NioEndpoint {
+
+	private static final long ACCEPTOR_WAIT_NANOS = 1_000_000_000L;
+
+	private volatile ServerSocketChannel serverSocket;
+
+	private volatile Selector acceptSelector;
+
+	private volatile boolean unlockRequested;
+
+	private volatile boolean closeRequested;
+
+	private volatile boolean listenerClosed;
+
+	private volatile boolean delegated;
+
+	private SocketAddress previousRemoteAddress;
+
+	private long previousAcceptNanos;
+
+	@Override
+	protected void initServerSocket() throws Exception {
+		if (getUseInheritedChannel() || getUnixDomainSocketPath() != null) {
+			this.delegated = true;
+			super.initServerSocket();
+			return;
+		}
+		ServerSocketChannel channel = ServerSocketChannel.open();
+		try {
+			getSocketProperties().setProperties(channel.socket());
+			channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+			channel.bind(new InetSocketAddress(getAddress(), getPortWithOffset()), getAcceptCount());
+			channel.configureBlocking(false);
+			Selector selector = Selector.open();
+			channel.register(selector, SelectionKey.OP_ACCEPT);
+			this.closeRequested = false;
+			this.listenerClosed = false;
+			this.acceptSelector = selector;
+			this.serverSocket = channel;
+		}
+		catch (Exception ex) {
+			channel.close();
+			throw ex;
+		}
+	}
+
+	@Override
+	protected NetworkChannel getServerSocket() {
+		return this.delegated ? super.getServerSocket() : this.serverSocket;
+	}
+
+	@Override
+	protected SocketChannel serverSocketAccept() throws Exception {
+		if (this.delegated) {
+			return super.serverSocketAccept();
+		}
+		while (true) {
+			if (this.unlockRequested) {
+				this.unlockRequested = false;
+				// An unconnected channel: the acceptor, paused or stopping, destroys it
+				return SocketChannel.open();
+			}
+			ServerSocketChannel channel = this.serverSocket;
+			Selector selector = this.acceptSelector;
+			if (channel == null || selector == null) {
+				if (this.closeRequested) {
+					// closeListener() went on without this thread: the acceptor is stopping
+					return SocketChannel.open();
+				}
+				throw new ClosedChannelException();
+			}
+			if (this.closeRequested) {
+				if (channel.isOpen()) {
+					// Closed by this thread between two accepts: no connection it accepted
+					// is dropped, and none waits in a queue that nobody accepts from
+					channel.close();
+					// Deregistering the channel is what closes its socket
+					selector.selectNow();
+				}
+				this.listenerClosed = true;
+			}
+			else {
+				SocketChannel accepted = channel.accept();
+				if (accepted != null) {
+					checkDuplicate(accepted);
+					return accepted;
+				}
+			}
+			selector.select();
+			selector.selectedKeys().clear();
+		}
+	}
+
+	/**
+	 * Guard against the kernel handing out the same connection twice, as Tomcat does
+	 * (Tomcat bug 65776).
+	 */
+	private void checkDuplicate(SocketChannel accepted) throws IOException {
+		SocketAddress remote = accepted.getRemoteAddress();
+		long now = System.nanoTime();
+		if (remote != null && remote.equals(this.previousRemoteAddress) && now - this.previousAcceptNanos < 1000) {
+			accepted.close();
+			throw new IOException("Duplicate accept of " + remote + "; a known operating system bug");
+		}
+		this.previousRemoteAddress = remote;
+		this.previousAcceptNanos = now;
+	}
+
+	@Override
+	protected void unlockAccept() {
+		if (this.delegated) {
+			super.unlockAccept();
+			return;
+		}
+		Acceptor<SocketChannel> acceptor = this.acceptor;
+		Selector selector = this.acceptSelector;
+		if (acceptor == null || selector == null || acceptor.getState() != Acceptor.AcceptorState.RUNNING) {
+			return;
+		}
+		this.unlockRequested = true;
+		selector.wakeup();
+		awaitAcceptor(() -> acceptor.getState() != Acceptor.AcceptorState.RUNNING);
+	}
+
+	/**
+	 * Stop accepting connections and close the listening socket, without pausing the
+	 * endpoint. The kernel then sends new connections to the sibling workers (and, with
+	 * {@code net.ipv4.tcp_migrate_req=1}, moves those still waiting in this socket's
+	 * queue to them too), while the connections already accepted keep being served, each
+	 * response with {@code Connection: close} (Tomcat disables keep-alive once the socket
+	 * is closed this way) and HTTP/2 connections with a {@code GOAWAY}.
+	 * <p>
+	 * The acceptor thread closes the socket itself, between two accepts, before Tomcat's
+	 * {@link #closeServerSocketGraceful()} stops it: stopped first, the acceptor would
+	 * close a connection it had just accepted unserved, and connections would queue on a
+	 * socket nobody accepts from.
+	 * @return whether the listening socket was closed; {@code false} if it was not open
+	 * or was bound on initialization, which this endpoint cannot close gracefully
+	 */
+	public boolean closeListener() {
+		Acceptor<SocketChannel> acceptor = this.acceptor;
+		Selector selector = this.acceptSelector;
+		if (!this.delegated && acceptor != null && selector != null) {
+			this.closeRequested = true;
+			selector.wakeup();
+			// An acceptor waiting for a free connection slot accepts nothing more: Tomcat
+			// stops it and the socket is closed below
+			awaitAcceptor(() -> this.listenerClosed || acceptor.getState() != Acceptor.AcceptorState.RUNNING);
+		}
+		closeServerSocketGraceful();
+		return getBindState() == BindState.SOCKET_CLOSED_ON_STOP;
+	}
+
+	/**
+	 * Close the HTTP/1.1 connections that have had no request in progress for at least
+	 * the given time. A connection that is reading or processing a request, waiting for
+	 * an asynchronous request or upgraded (HTTP/2, WebSocket) is left alone.
+	 * <p>
+	 * Closing an idle keep-alive connection always races with a client that sends its
+	 * next request on it at that very moment, as with Tomcat's own keep-alive timeout:
+	 * the longer the idle time, the fewer clients are caught. Connections that are busy
+	 * are checked again on the next call.
+	 * @param idleTime how long a connection must have been idle to be closed
+	 * @return the number of connections still open
+	 */
+	public int closeIdleConnections(Duration idleTime) {
+		long now = System.currentTimeMillis();
+		for (SocketWrapperBase<NioChannel> connection : this.connections.values()) {
+			if (connection instanceof NioSocketWrapper wrapper && isIdle(wrapper, now, idleTime.toMillis())) {
+				closeIfIdle(wrapper, idleTime.toMillis());
+			}
+		}
+		return getOpenConnections();
+	}
+
+	/**
+	 * The number of connections this endpoint holds open.
+	 * @return the open connections
+	 */
+	public int getOpenConnections() {
+		return this.connections.size();
+	}
+
+	private void closeIfIdle(NioSocketWrapper wrapper, long idleMillis) {
+		// Processing holds the lock: a connection that is busy is left for the next round
+		Lock lock = wrapper.getLock();
+		if (lock.tryLock()) {
+			try {
+				if (!wrapper.isClosed() && isIdle(wrapper, System.currentTimeMillis(), idleMillis)) {
+					wrapper.close();
+				}
+			}
+			finally {
+				lock.unlock();
+			}
+		}
+	}
+
+	/**
+	 * Whether a connection waits for a next request and has done so long enough: no
+	 * processor holds it (an idle keep-alive connection releases its processor), the
+	 * poller watches it for data (so no read is being dispatched right now), and nothing
+	 * was read or written for {@code idleMillis}.
+	 */
+	private static boolean isIdle(NioSocketWrapper wrapper, long now, long idleMillis) {
+		return wrapper.getCurrentProcessor() == null && wrapper.interestOpsHas(SelectionKey.OP_READ)
+				&& now - Math.max(wrapper.getLastRead(), wrapper.getLastWrite()) >= idleMillis;
+	}
+
+	private static void awaitAcceptor(BooleanSupplier done) {
+		long deadline = System.nanoTime() + ACCEPTOR_WAIT_NANOS;
+		while (!done.getAsBoolean() && System.nanoTime() - deadline < 0) {
+			try {
+				Thread.sleep(1);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
+	}
+
+	@Override
+	protected void doCloseServerSocket() throws IOException {
+		if (this.delegated) {
+			super.doCloseServerSocket();
+			return;
+		}
+		ServerSocketChannel channel = this.serverSocket;
+		Selector selector = this.acceptSelector;
+		this.serverSocket = null;
+		this.acceptSelector = null;
+		try {
+			if (channel != null) {
+				channel.close();
+			}
+		}
+		finally {
+			if (selector != null) {
+				selector.close();
+			}
+		}
+	}
+
+}

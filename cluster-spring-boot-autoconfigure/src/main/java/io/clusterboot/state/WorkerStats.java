@@ -1,0 +1,25 @@
+package io.clusterboot.state;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The sample of a worker's state carried by its latest heartbeat.
+ *
+ * @param heapUsed bytes of heap in use
+ * @param heapAfterGc bytes of heap in use after the latest garbage collection, or -1
+ * @param heapMax maximum heap in bytes, or -1 if undefined
+ * @param requests requests served since the worker started
+ * @param uptimeMillis time since the worker's JVM started
+ * @param liveness Spring liveness state, or {@code null} if not yet known
+ * @param readiness Spring readiness state, or {@code null} if not yet known
+ * @since 0.1.0
+ */
+public record WorkerStats(long heapUsed, long heapAfterGc, long heapMax, long requests, long uptimeMillis, @Nullable String liveness,
+		@Nullable String readiness) {
+
+	/**
+	 * Statistics of a worker that has not reported yet.
+	 */
+	public static final WorkerStats NONE = new WorkerStats(0, -1, -1, 0, 0, null, null);
+
+}
