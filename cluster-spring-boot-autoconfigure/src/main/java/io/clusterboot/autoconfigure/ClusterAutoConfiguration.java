@@ -1,16 +1,16 @@
 package io.clusterboot.autoconfigure;
 
-import tools.jackson.databind.json.JsonMapper;
-
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 
+import tools.jackson.databind.json.JsonMapper;
+
 import io.clusterboot.message.ClusterMessenger;
 import io.clusterboot.message.LocalMessenger;
-import io.clusterboot.worker.WorkerRuntime;
+import io.clusterboot.worker.MasterLink;
 
 /**
  * Auto-configuration of cluster mode in an application context: the properties in every
@@ -25,7 +25,7 @@ import io.clusterboot.worker.WorkerRuntime;
 public final class ClusterAutoConfiguration {
 
 	@Bean
-	@ConditionalOnMissingBean({ ClusterMessenger.class, WorkerRuntime.class })
+	@ConditionalOnMissingBean({ ClusterMessenger.class, MasterLink.class })
 	LocalMessenger clusterMessenger(ApplicationEventPublisher publisher) {
 		return new LocalMessenger(publisher, JsonMapper.builder().build());
 	}

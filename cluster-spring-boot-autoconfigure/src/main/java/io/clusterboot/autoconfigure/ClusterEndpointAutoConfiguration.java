@@ -8,7 +8,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 import io.clusterboot.actuate.endpoint.ClusterEndpoint;
-import io.clusterboot.worker.WorkerRuntime;
+import io.clusterboot.worker.MasterLink;
 
 /**
  * Auto-configuration of the {@link ClusterEndpoint}, in workers and in single processes.
@@ -22,7 +22,7 @@ public final class ClusterEndpointAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ClusterEndpoint clusterEndpoint(ObjectProvider<WorkerRuntime> runtime) {
+	ClusterEndpoint clusterEndpoint(ObjectProvider<MasterLink> runtime) {
 		return new ClusterEndpoint(runtime.getIfAvailable());
 	}
 

@@ -9,7 +9,7 @@ import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.context.annotation.Bean;
 
 import io.clusterboot.actuate.health.ClusterHealthIndicator;
-import io.clusterboot.worker.WorkerRuntime;
+import io.clusterboot.worker.MasterLink;
 
 /**
  * Auto-configuration of the {@code cluster} health contributor.
@@ -23,7 +23,7 @@ public final class ClusterHealthContributorAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = "clusterHealthIndicator")
-	ClusterHealthIndicator clusterHealthIndicator(ObjectProvider<WorkerRuntime> runtime,
+	ClusterHealthIndicator clusterHealthIndicator(ObjectProvider<MasterLink> runtime,
 			ClusterProperties properties) {
 		return new ClusterHealthIndicator(runtime.getIfAvailable(), properties.getHealth().getMinWorkers(),
 				properties.getWorker().getHeartbeatInterval());

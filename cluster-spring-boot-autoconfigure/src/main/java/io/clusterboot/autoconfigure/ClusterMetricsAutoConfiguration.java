@@ -19,7 +19,7 @@ import org.springframework.context.annotation.Configuration;
 import io.clusterboot.actuate.metrics.ClusterMetrics;
 import io.clusterboot.actuate.metrics.ClusterPrometheusScrapeEndpoint;
 import io.clusterboot.actuate.metrics.WorkerTagMeterFilter;
-import io.clusterboot.worker.WorkerRuntime;
+import io.clusterboot.worker.MasterLink;
 
 /**
  * Auto-configuration of a worker's metrics: the cluster-wide {@code cluster.*} meters, a
@@ -30,18 +30,18 @@ import io.clusterboot.worker.WorkerRuntime;
  */
 @AutoConfiguration(after = ClusterAutoConfiguration.class, before = PrometheusMetricsExportAutoConfiguration.class)
 @ConditionalOnClass(MeterBinder.class)
-@ConditionalOnBean(WorkerRuntime.class)
+@ConditionalOnBean(MasterLink.class)
 public final class ClusterMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ClusterMetrics clusterMetrics(WorkerRuntime runtime) {
+	ClusterMetrics clusterMetrics(MasterLink runtime) {
 		return new ClusterMetrics(runtime);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	WorkerTagMeterFilter workerTagMeterFilter(WorkerRuntime runtime) {
+	WorkerTagMeterFilter workerTagMeterFilter(MasterLink runtime) {
 		return new WorkerTagMeterFilter(runtime.getWorkerId());
 	}
 
@@ -56,7 +56,7 @@ public final class ClusterMetricsAutoConfiguration {
 		@ConditionalOnMissingBean(PrometheusScrapeEndpoint.class)
 		ClusterPrometheusScrapeEndpoint prometheusEndpoint(PrometheusRegistry prometheusRegistry,
 				ObjectProvider<PrometheusConfig> prometheusConfig,
-				WorkerRuntime runtime, ClusterProperties properties) {
+				MasterLink runtime, ClusterProperties properties) {
 			PrometheusConfig config = prometheusConfig.getIfAvailable();
 			return new ClusterPrometheusScrapeEndpoint(prometheusRegistry,
 					(config != null) ? config.prometheusProperties() : null, runtime,

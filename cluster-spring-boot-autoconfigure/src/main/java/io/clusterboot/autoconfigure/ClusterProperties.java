@@ -403,6 +403,22 @@ public class ClusterProperties {
 		 */
 		private Duration handshakeTimeout = Duration.ofSeconds(10);
 
+		/**
+		 * User messages each worker may have on their way to the master's listeners; beyond
+		 * it the worker's 'sendToMaster' returns false until the master has delivered
+		 * earlier ones, so a slow listener slows its senders instead of filling the
+		 * master's memory.
+		 */
+		private int maxPendingMessages = 1000;
+
+		public int getMaxPendingMessages() {
+			return this.maxPendingMessages;
+		}
+
+		public void setMaxPendingMessages(int maxPendingMessages) {
+			this.maxPendingMessages = maxPendingMessages;
+		}
+
 		public Duration getHandshakeTimeout() {
 			return this.handshakeTimeout;
 		}

@@ -18,12 +18,12 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
+import io.clusterboot.internal.worker.RequestCountingFilter;
+import io.clusterboot.internal.worker.WorkerRuntime;
 import io.clusterboot.message.ClusterMessenger;
 import io.clusterboot.message.WorkerMessenger;
 import io.clusterboot.server.tomcat.TomcatDrainLifecycle;
 import io.clusterboot.server.tomcat.TomcatReusePortCustomizer;
-import io.clusterboot.worker.RequestCountingFilter;
-import io.clusterboot.worker.WorkerRuntime;
 
 /**
  * Auto-configuration of a cluster worker: its web server shares the port with

@@ -3,6 +3,8 @@ package io.clusterboot.event;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
+import io.clusterboot.internal.ipc.Frames;
+
 /**
  * A user message exchanged between master and workers: a JSON value and who sent it.
  *
@@ -13,7 +15,7 @@ public final class ClusterMessage {
 	/**
 	 * Sender id of a message from the master.
 	 */
-	public static final int MASTER = 0;
+	public static final int MASTER = Frames.MASTER;
 
 	private final int senderId;
 

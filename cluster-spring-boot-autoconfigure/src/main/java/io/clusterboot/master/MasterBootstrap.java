@@ -19,33 +19,32 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.context.properties.ConfigurationPropertiesBindingPostProcessor;
-import org.springframework.boot.context.properties.bind.Bindable;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 import org.springframework.context.annotation.ClassPathBeanDefinitionScanner;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.type.filter.AnnotationTypeFilter;
 
-import io.clusterboot.autoconfigure.ClusterProperties;
 import io.clusterboot.event.ClusterEventPublisher;
 import io.clusterboot.internal.ipc.FrameCodec;
 import io.clusterboot.internal.ipc.IpcServer;
+import io.clusterboot.internal.launch.ChildProcesses;
 import io.clusterboot.internal.launch.JavaCommandLine;
-import io.clusterboot.internal.launch.ProcessWorkerLauncher;
 import io.clusterboot.internal.launch.WorkerCommandFactory;
+import io.clusterboot.internal.worker.WorkerEnvironment;
 import io.clusterboot.message.MasterMessenger;
-import io.clusterboot.supervisor.ClusterSupervisor;
 import io.clusterboot.server.PortGuard;
-import io.clusterboot.worker.WorkerEnvironment;
+import io.clusterboot.supervisor.ClusterSupervisor;
 
 /**
  * Turns the process into the cluster's master: checks the port, opens the IPC socket,
@@ -67,26 +66,32 @@ public final class MasterBootstrap {
 
 	private final ConfigurableEnvironment environment;
 
-	private final ClusterProperties properties;
+	private final MasterSettings settings;
 
-	private MasterBootstrap(SpringApplication application, ConfigurableEnvironment environment) {
+	private final Consumer<ConfigurableListableBeanFactory> beans;
+
+	private MasterBootstrap(SpringApplication application, ConfigurableEnvironment environment,
+			MasterSettings settings, Consumer<ConfigurableListableBeanFactory> beans) {
 		this.application = application;
 		this.environment = environment;
-		this.properties = Binder.get(environment)
-			.bind("cluster", Bindable.ofInstance(new ClusterProperties()))
-			.orElseGet(ClusterProperties::new);
+		this.settings = settings;
+		this.beans = beans;
 	}
 
 	/**
 	 * Run the master until the cluster stops.
 	 * @param application the application being started
 	 * @param environment its prepared environment
+	 * @param settings how the master runs
+	 * @param beans registers beans of the master's context for its
+	 * {@link ClusterMaster @ClusterMaster} beans to use
 	 * @return the exit code for the process
 	 * @throws PortGuard.PortInUseException if another program holds the port
 	 * @throws IOException if the port or the IPC socket cannot be set up
 	 */
-	public static int run(SpringApplication application, ConfigurableEnvironment environment) throws IOException {
-		return new MasterBootstrap(application, environment).run();
+	public static int run(SpringApplication application, ConfigurableEnvironment environment, MasterSettings settings,
+			Consumer<ConfigurableListableBeanFactory> beans) throws IOException {
+		return new MasterBootstrap(application, environment, settings, beans).run();
 	}
 
 	private int run() throws IOException {
@@ -121,11 +126,10 @@ public final class MasterBootstrap {
 	}
 
 	private @Nullable Path writePidFile() throws IOException {
-		String location = this.properties.getPidFile();
-		if (location == null || location.isBlank()) {
+		if (this.settings.pidFile() == null) {
 			return null;
 		}
-		Path pidFile = Path.of(location).toAbsolutePath();
+		Path pidFile = this.settings.pidFile().toAbsolutePath();
 		Path parent = pidFile.getParent();
 		if (parent != null) {
 			Files.createDirectories(parent);
@@ -143,12 +147,12 @@ public final class MasterBootstrap {
 
 	private int supervise(int port, int managementPort, Path directory) throws IOException {
 		// Building the JSON mapper takes a fifth of a second: do it while the master's context is scanned
-		int maxFrameSize = Math.toIntExact(this.properties.getIpc().getMaxFrameSize().toBytes());
+		int maxFrameSize = this.settings.maxFrameSize();
 		CompletableFuture<FrameCodec> codecs = CompletableFuture.supplyAsync(() -> new FrameCodec(maxFrameSize),
 				(task) -> new Thread(task, "cluster-codec").start());
 		WorkerCommandFactory commands = new WorkerCommandFactory(JavaCommandLine.current(),
-				ManagementFactory.getRuntimeMXBean().getInputArguments(), this.properties.getWorker().getJvmArgs(),
-				this.properties.getWorker().isExitOnOutOfMemoryError(), this.properties.getWorker().isHeapShare());
+				ManagementFactory.getRuntimeMXBean().getInputArguments(), this.settings.workerJvmArgs(),
+				this.settings.exitOnOutOfMemoryError(), this.settings.heapShare());
 		Path socket = directory.resolve("master.sock");
 		Map<String, String> workerEnvironment = new HashMap<>();
 		workerEnvironment.put(WorkerEnvironment.MASTER_SOCKET, socket.toString());
@@ -162,7 +166,7 @@ public final class MasterBootstrap {
 		if (logger.isDebugEnabled()) {
 			logger.debug("Worker command: " + String.join(" ", commands.command(1, 1)));
 		}
-		ProcessWorkerLauncher launcher = new ProcessWorkerLauncher(commands, workerEnvironment,
+		ChildProcesses processes = new ChildProcesses(commands, workerEnvironment,
 				new File(System.getProperty("user.dir")));
 		AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext();
 		context.setEnvironment(this.environment);
@@ -170,12 +174,12 @@ public final class MasterBootstrap {
 		context.setId("cluster-master");
 		scanMasterBeans(context);
 		FrameCodec codec = join(codecs);
-		ClusterEventPublisher events = new ClusterEventPublisher(context, context);
-		ClusterSupervisor supervisor = new ClusterSupervisor(this.properties, launcher, events, codec, port,
+		ClusterEventPublisher events = new ClusterEventPublisher(context, context, codec.mapper());
+		ClusterSupervisor supervisor = new ClusterSupervisor(this.settings.supervisor(), processes, events, codec, port,
 				commands.exitsOnOutOfMemoryError());
-		try (IpcServer server = IpcServer.start(socket, codec, supervisor,
-				this.properties.getIpc().getHandshakeTimeout())) {
-			context.getBeanFactory().registerSingleton("clusterProperties", this.properties);
+		try (IpcServer server = IpcServer.start(socket, codec, supervisor.channel(),
+				this.settings.handshakeTimeout())) {
+			this.beans.accept(context.getBeanFactory());
 			context.getBeanFactory().registerSingleton("clusterSupervisor", supervisor);
 			context.getBeanFactory()
 				.registerSingleton("clusterMessenger", new MasterMessenger(supervisor, codec.mapper()));
@@ -297,7 +301,7 @@ public final class MasterBootstrap {
 		}
 		supervisor.stop(0, "JVM shutdown");
 		try {
-			supervisor.awaitStopped(this.properties.getShutdownTimeout().plusSeconds(5));
+			supervisor.awaitStopped(this.settings.supervisor().shutdownTimeout().plusSeconds(5));
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

@@ -2,9 +2,9 @@ package io.clusterboot.message;
 
 import java.time.Instant;
 
-import tools.jackson.databind.ObjectMapper;
-
 import org.springframework.context.ApplicationEventPublisher;
+
+import tools.jackson.databind.ObjectMapper;
 
 import io.clusterboot.event.ClusterEventPublisher;
 import io.clusterboot.event.ClusterMessage;
@@ -37,13 +37,14 @@ public final class LocalMessenger implements ClusterMessenger, AutoCloseable {
 	 * @param mapper converts payloads to and from JSON
 	 */
 	public LocalMessenger(ApplicationEventPublisher publisher, ObjectMapper mapper) {
-		this.events = new ClusterEventPublisher(publisher, this);
+		this.events = new ClusterEventPublisher(publisher, this, mapper);
 		this.mapper = mapper;
 	}
 
 	@Override
 	public boolean sendToMaster(Object payload) {
-		this.events.message(this.self, new ClusterMessage(0, this.mapper.valueToTree(payload), this.mapper));
+		this.events.message(this.self, this.mapper.valueToTree(payload), () -> {
+		});
 		return true;
 	}
 
@@ -54,7 +55,7 @@ public final class LocalMessenger implements ClusterMessenger, AutoCloseable {
 
 	@Override
 	public boolean sendToAllWorkers(Object payload) {
-		this.events.received(new ClusterMessage(ClusterMessage.MASTER, this.mapper.valueToTree(payload), this.mapper));
+		this.events.received(ClusterMessage.MASTER, this.mapper.valueToTree(payload));
 		return true;
 	}
 

@@ -2,7 +2,6 @@ package io.clusterboot.message;
 
 import tools.jackson.databind.ObjectMapper;
 
-import io.clusterboot.internal.ipc.Frames;
 import io.clusterboot.supervisor.ClusterSupervisor;
 
 /**
@@ -38,7 +37,7 @@ public final class MasterMessenger implements ClusterMessenger {
 
 	@Override
 	public boolean sendToAllWorkers(Object payload) {
-		return this.supervisor.broadcast(this.mapper.valueToTree(payload), Frames.MASTER) > 0;
+		return this.supervisor.sendToAll(this.mapper.valueToTree(payload)) > 0;
 	}
 
 }

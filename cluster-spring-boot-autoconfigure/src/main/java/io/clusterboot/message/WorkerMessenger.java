@@ -3,7 +3,7 @@ package io.clusterboot.message;
 import tools.jackson.databind.JsonNode;
 
 import io.clusterboot.internal.ipc.Frames;
-import io.clusterboot.worker.WorkerRuntime;
+import io.clusterboot.internal.worker.WorkerRuntime;
 
 /**
  * A worker's {@link ClusterMessenger}: everything goes to the master, which delivers or
@@ -43,7 +43,7 @@ public final class WorkerMessenger implements ClusterMessenger {
 
 	private boolean send(int target, Object payload) {
 		JsonNode json = this.runtime.getMapper().valueToTree(payload);
-		return this.runtime.send(new Frames.Message(this.runtime.getWorkerId(), target, json));
+		return this.runtime.sendMessage(target, json);
 	}
 
 }

@@ -12,17 +12,20 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.boot.context.event.ApplicationPreparedEvent;
 import org.springframework.boot.context.logging.LoggingApplicationListener;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ApplicationEvent;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.GenericApplicationListener;
 import org.springframework.core.ResolvableType;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
-import org.springframework.util.unit.DataSize;
 
+import io.clusterboot.autoconfigure.ClusterProperties;
+import io.clusterboot.autoconfigure.ClusterSettings;
+import io.clusterboot.event.ClusterEventPublisher;
+import io.clusterboot.internal.worker.WorkerEnvironment;
+import io.clusterboot.internal.worker.WorkerRuntime;
 import io.clusterboot.master.MasterBootstrap;
-import io.clusterboot.worker.WorkerEnvironment;
-import io.clusterboot.worker.WorkerRuntime;
 
 /**
  * Decides, as soon as the environment is complete and logging is initialised, what this
@@ -46,8 +49,6 @@ public class ClusterRoleApplicationListener implements GenericApplicationListene
 
 	private static @Nullable WorkerRuntime runtime;
 
-	private static boolean attached;
-
 	@Override
 	public boolean supportsEventType(ResolvableType eventType) {
 		Class<?> type = eventType.getRawClass();
@@ -66,11 +67,12 @@ public class ClusterRoleApplicationListener implements GenericApplicationListene
 			onEnvironmentPrepared(prepared);
 		}
 		else if (event instanceof ApplicationPreparedEvent prepared) {
+			WorkerRuntime worker;
 			synchronized (lock) {
-				if (runtime != null && !attached) {
-					attached = true;
-					runtime.attach(prepared.getApplicationContext());
-				}
+				worker = runtime;
+			}
+			if (worker != null) {
+				attach(worker, prepared.getApplicationContext());
 			}
 		}
 	}
@@ -82,9 +84,12 @@ public class ClusterRoleApplicationListener implements GenericApplicationListene
 			prepareWorker(environment);
 		}
 		else if (role == ClusterRole.MASTER) {
+			ClusterProperties properties = ClusterSettings.bind(environment);
 			int exitCode;
 			try {
-				exitCode = MasterBootstrap.run(event.getSpringApplication(), environment);
+				exitCode = MasterBootstrap.run(event.getSpringApplication(), environment,
+						ClusterSettings.master(properties),
+						(beans) -> beans.registerSingleton("clusterProperties", properties));
 			}
 			catch (IOException ex) {
 				throw new UncheckedIOException(ex);
@@ -116,12 +121,10 @@ public class ClusterRoleApplicationListener implements GenericApplicationListene
 			if (runtime != null) {
 				return;
 			}
-			int maxFrameSize = Math.toIntExact(Binder.get(environment)
-				.bind("cluster.ipc.max-frame-size", DataSize.class)
-				.orElse(DataSize.ofMegabytes(4))
-				.toBytes());
+			ClusterProperties properties = ClusterSettings.bind(environment);
 			try {
-				runtime = WorkerRuntime.connect(worker, maxFrameSize);
+				runtime = WorkerRuntime.connect(worker, ClusterSettings.maxFrameSize(properties),
+						properties.getIpc().getHandshakeTimeout());
 			}
 			catch (IOException ex) {
 				throw new IllegalStateException("Worker " + worker.workerId() + " cannot reach its master (pid "
@@ -129,6 +132,21 @@ public class ClusterRoleApplicationListener implements GenericApplicationListene
 						+ ". The master has probably exited; a worker cannot run without it", ex);
 			}
 		}
+	}
+
+	/**
+	 * Make a worker's runtime part of an application context: every context the worker's
+	 * application prepares, so that after a devtools restart the new context has the
+	 * worker's beans and receives its messages.
+	 */
+	private static void attach(WorkerRuntime worker, ConfigurableApplicationContext context) {
+		ClusterEventPublisher events = new ClusterEventPublisher(context, worker, worker.getMapper());
+		worker.attach(context, events::received);
+		context.addApplicationListener((ApplicationEvent closing) -> {
+			if (closing instanceof ContextClosedEvent closed && closed.getApplicationContext() == context) {
+				events.close();
+			}
+		});
 	}
 
 }

@@ -15,6 +15,7 @@ import org.jspecify.annotations.Nullable;
  * @param targetWorkers how many workers the cluster should run
  * @param stopping whether the cluster is shutting down
  * @param workers every live worker process, by id (a slot being replaced has two)
+ * @param slots every slot, by id, live process or not
  * @param rollout the current or latest rolling replacement, or {@code null}
  * @param maxWorkers the largest number of workers the cluster may be scaled to
  * @param counters running totals since the master started
@@ -26,7 +27,7 @@ import org.jspecify.annotations.Nullable;
  * @since 0.1.0
  */
 public record ClusterSnapshot(long masterPid, Instant startedAt, int port, int targetWorkers, boolean stopping,
-		List<WorkerInfo> workers, @Nullable RolloutStatus rollout, int maxWorkers, ClusterCounters counters,
+		List<WorkerInfo> workers, List<SlotInfo> slots, @Nullable RolloutStatus rollout, int maxWorkers, ClusterCounters counters,
 		Instant takenAt, String portSharing, @Nullable Integer tcpMigrateReq) {
 
 	/**
@@ -42,6 +43,14 @@ public record ClusterSnapshot(long masterPid, Instant startedAt, int port, int t
 			}
 		}
 		return Optional.ofNullable(found);
+	}
+
+	/**
+	 * The slots that keep failing to start a worker.
+	 * @return the failing slots, by id
+	 */
+	public List<SlotInfo> failingSlots() {
+		return this.slots.stream().filter(SlotInfo::failing).toList();
 	}
 
 	/**

@@ -45,7 +45,14 @@ public enum ExitCause {
 	UNHEALTHY("liveness broken", false),
 
 	/**
-	 * The worker exited, or was killed, before it ever became ready.
+	 * The worker's channel to the master broke while it ran, and it was stopped.
+	 */
+	DISCONNECTED("lost its channel to the master", false),
+
+	/**
+	 * The worker exited before it ever became ready, or was killed by the master for not
+	 * becoming ready in time. A worker killed by a signal the master did not send is
+	 * {@link #KILLED}, ready or not.
 	 */
 	BOOT_FAILED("failed to boot", false);
 

@@ -39,7 +39,17 @@ public record WorkerInfo(int id, long pid, WorkerState state, Instant forkedAt, 
 
 	@Override
 	public String toString() {
-		return "worker " + this.id + " (pid " + this.pid + ")";
+		return label(this.id, this.pid);
+	}
+
+	/**
+	 * How logs and messages name a worker process, e.g. {@code worker 2 (pid 4242)}.
+	 * @param id the worker's slot id
+	 * @param pid its process id
+	 * @return the label
+	 */
+	public static String label(int id, long pid) {
+		return "worker " + id + " (pid " + pid + ")";
 	}
 
 }

@@ -19,15 +19,13 @@ final class ClusterTally {
 
 	long rolloutsFailed;
 
-	long messages;
-
 	void exited(ExitCause cause) {
 		this.exits.merge(cause, 1L, Long::sum);
 	}
 
-	ClusterCounters snapshot() {
+	ClusterCounters snapshot(long messages, long messagesDropped) {
 		return new ClusterCounters(Map.copyOf(this.exits), this.restarts, this.rolloutsCompleted,
-				this.rolloutsFailed, this.messages);
+				this.rolloutsFailed, messages, messagesDropped);
 	}
 
 }

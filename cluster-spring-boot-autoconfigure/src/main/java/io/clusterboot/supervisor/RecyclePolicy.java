@@ -1,7 +1,5 @@
 package io.clusterboot.supervisor;
 
-import io.clusterboot.state.WorkerStats;
-
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -9,7 +7,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.unit.DataSize;
 
-import io.clusterboot.autoconfigure.ClusterProperties;
+import io.clusterboot.state.WorkerStats;
 
 /**
  * When a worker has done enough and should be replaced: after {@code max-requests} (plus
@@ -18,17 +16,17 @@ import io.clusterboot.autoconfigure.ClusterProperties;
  */
 final class RecyclePolicy {
 
-	private final ClusterProperties.Worker settings;
+	private final SupervisorSettings.Recycling settings;
 
 	private final Duration settleTime;
 
 	/**
 	 * Create a policy.
-	 * @param settings the workers' settings
+	 * @param settings the recycling limits
 	 * @param settleTime how long a worker must have been ready before its memory is held
 	 * against it
 	 */
-	RecyclePolicy(ClusterProperties.Worker settings, Duration settleTime) {
+	RecyclePolicy(SupervisorSettings.Recycling settings, Duration settleTime) {
 		this.settings = settings;
 		this.settleTime = settleTime;
 	}
@@ -38,8 +36,8 @@ final class RecyclePolicy {
 	 * @return {@code max-requests} plus a random jitter, or 0 for no limit
 	 */
 	long requestLimit() {
-		long max = this.settings.getMaxRequests();
-		long jitter = this.settings.getMaxRequestsJitter();
+		long max = this.settings.maxRequests();
+		long jitter = this.settings.maxRequestsJitter();
 		if (max <= 0) {
 			return 0;
 		}
@@ -52,21 +50,21 @@ final class RecyclePolicy {
 	 * @param now the current {@link System#nanoTime()}
 	 * @return the reason, for the log, or {@code null} if it should not
 	 */
-	@Nullable String reason(Worker worker, long now) {
+	@Nullable String reason(SupervisedWorker worker, long now) {
 		WorkerStats stats = worker.stats;
 		if (worker.requestLimit > 0 && stats.requests() >= worker.requestLimit) {
 			return "it served " + stats.requests() + " requests (cluster.worker.max-requests "
-					+ this.settings.getMaxRequests() + ", this worker's limit " + worker.requestLimit + ")";
+					+ this.settings.maxRequests() + ", this worker's limit " + worker.requestLimit + ")";
 		}
-		DataSize maxMemory = this.settings.getMaxMemory();
+		DataSize maxMemory = this.settings.maxMemory();
 		if (maxMemory != null && stats.heapAfterGc() > maxMemory.toBytes()
 				&& now - worker.listeningNanos >= this.settleTime.toNanos()) {
 			return "its heap after garbage collection is " + DataSize.ofBytes(stats.heapAfterGc()).toMegabytes()
 					+ "MB (cluster.worker.max-memory " + maxMemory + ")";
 		}
-		Duration maxLifetime = this.settings.getMaxLifetime();
+		Duration maxLifetime = this.settings.maxLifetime();
 		if (maxLifetime != null && now - worker.forkedNanos >= maxLifetime.toNanos()) {
-			return "it is older than cluster.worker.max-lifetime (" + ClusterSupervisor.formatDuration(maxLifetime)
+			return "it is older than cluster.worker.max-lifetime (" + ExitClassifier.formatDuration(maxLifetime)
 					+ ")";
 		}
 		return null;

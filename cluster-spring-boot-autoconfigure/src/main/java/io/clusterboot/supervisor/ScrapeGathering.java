@@ -1,23 +1,28 @@
 package io.clusterboot.supervisor;
 
-import io.clusterboot.state.WorkerState;
-
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import org.jspecify.annotations.Nullable;
 
 import io.clusterboot.internal.ipc.Frames;
-import io.clusterboot.internal.ipc.IpcServer;
+import io.clusterboot.internal.ipc.IpcPeer;
+import io.clusterboot.state.OperationOutcome;
+import io.clusterboot.state.WorkerState;
 
 /**
  * The workers' requests for the metrics of all the others, in progress. For each, the
- * master asks every other listening worker under a scrape id of its own and answers the
- * requester when all have replied or the deadline has passed, whichever comes first. A
- * worker that did not answer in time is reported with no text, so that its absence shows
- * in the merged scrape. Used on the supervisor's thread only.
+ * master asks every other slot's serving worker under a scrape id of its own and passes
+ * each answer on to the requester as it comes, one worker per frame, so that no frame has
+ * to hold the whole cluster's metrics. When all have answered or the deadline has passed
+ * it closes the answer with the workers whose metrics it could not get, so that their
+ * absence shows in the merged scrape. Used on the supervisor's thread only.
  */
 final class ScrapeGathering {
 
@@ -26,87 +31,106 @@ final class ScrapeGathering {
 	private long nextId;
 
 	/**
-	 * Ask every worker but the requester for its metrics.
+	 * Ask the serving worker of every other slot for its metrics.
 	 * @param requester the connection of the worker that asked
+	 * @param requesterId the slot id of the worker that asked: no other process of that
+	 * slot is asked, so that no worker id is answered for twice
 	 * @param request its request
-	 * @param others the other workers of the cluster
-	 * @param deadlineNanos when to answer with what has come, in {@link System#nanoTime()}
-	 * terms
+	 * @param others the serving worker of every slot
+	 * @param now the current {@link SupervisorClock#nanoTime()}
+	 * @param deadlineNanos when to close the answer with what has come
 	 */
-	void start(IpcServer.Connection requester, Frames.Request request, List<Worker> others, long deadlineNanos) {
+	void start(IpcPeer requester, int requesterId, Frames.Request request, List<SupervisedWorker> others, long now,
+			long deadlineNanos) {
 		Gathering gathering = new Gathering(++this.nextId, requester, request.id(), deadlineNanos);
-		for (Worker worker : others) {
-			gathering.texts.put(worker.id, null);
-			if (worker.state == WorkerState.LISTENING && worker.connection != null
-					&& worker.connection.send(new Frames.Request(gathering.scrapeId, Frames.Request.Action.SCRAPE,
-							worker.id, null, request.format(), request.names()))) {
-				gathering.waiting.add(worker.id);
+		for (SupervisedWorker worker : others) {
+			if (worker.id == requesterId) {
+				continue;
+			}
+			IpcPeer connection = worker.connection;
+			if (worker.state == WorkerState.LISTENING && connection != null
+					&& connection.send(new Frames.Request(gathering.scrapeId, Frames.Request.Action.SCRAPE, worker.id,
+							null, request.format(), request.names()))) {
+				gathering.waiting.put(worker.id, worker);
+			}
+			else {
+				gathering.missing.add(worker.id);
 			}
 		}
 		this.pending.add(gathering);
-		answerCompleted(System.nanoTime());
+		answerCompleted(now);
 	}
 
 	/**
-	 * Take a worker's reply to a scrape request.
+	 * Pass a worker's answer on to the requester.
 	 * @param worker the worker
 	 * @param reply its reply
+	 * @param now the current {@link SupervisorClock#nanoTime()}
 	 */
-	void received(Worker worker, Frames.Reply reply) {
+	void received(SupervisedWorker worker, Frames.Reply reply, long now) {
+		int workerId = worker.id;
 		for (Gathering gathering : this.pending) {
-			if (reply.id() == gathering.scrapeId && reply.scrapes() != null
-					&& gathering.waiting.remove(worker.id)) {
-				gathering.texts.put(worker.id, reply.scrapes().get(worker.id));
+			if (reply.id() == gathering.scrapeId && gathering.waiting.remove(workerId, worker)) {
+				String text = (reply.scrapes() != null) ? reply.scrapes().get(workerId) : null;
+				Map<Integer, @Nullable String> piece = Collections.singletonMap(workerId, text);
+				if (text == null || !gathering.requester
+					.send(new Frames.Reply(gathering.requestId, OperationOutcome.Status.ACCEPTED, null, piece, true))) {
+					gathering.missing.add(workerId);
+				}
 			}
 		}
-		answerCompleted(System.nanoTime());
+		answerCompleted(now);
 	}
 
 	/**
-	 * Answer every gathering that is complete or past its deadline.
-	 * @param now the current {@link System#nanoTime()}
+	 * Close every gathering that is complete or past its deadline.
+	 * @param now the current {@link SupervisorClock#nanoTime()}
 	 */
 	void answerCompleted(long now) {
 		this.pending.removeIf((gathering) -> {
 			if (!gathering.waiting.isEmpty() && now - gathering.deadlineNanos < 0) {
 				return false;
 			}
-			String message = gathering.waiting.isEmpty() ? null
-					: "no answer in time from workers " + gathering.waiting;
-			if (!gathering.requester.send(new Frames.Reply(gathering.requestId, 200, message, gathering.texts))) {
-				gathering.requester.send(new Frames.Reply(gathering.requestId, 500,
-						"the other workers' metrics do not fit in one frame (cluster.ipc.max-frame-size)", Map.of()));
-			}
+			Set<Integer> missing = new TreeSet<>(gathering.missing);
+			missing.addAll(gathering.waiting.keySet());
+			Map<Integer, @Nullable String> absent = new HashMap<>();
+			missing.forEach((id) -> absent.put(id, null));
+			String message = gathering.waiting.isEmpty() ? null : "no answer in time from workers " + gathering.waiting.keySet();
+			gathering.requester
+				.send(new Frames.Reply(gathering.requestId, OperationOutcome.Status.DONE, message, absent, false));
 			return true;
 		});
 	}
 
 	/**
 	 * Stop waiting for a worker that has gone.
-	 * @param workerId the worker's id
+	 * @param worker the worker
+	 * @param now the current {@link SupervisorClock#nanoTime()}
 	 */
-	void forget(int workerId) {
+	void forget(SupervisedWorker worker, long now) {
 		for (Gathering gathering : this.pending) {
-			gathering.waiting.remove(workerId);
+			if (gathering.waiting.remove(worker.id, worker)) {
+				gathering.missing.add(worker.id);
+			}
 		}
-		answerCompleted(System.nanoTime());
+		answerCompleted(now);
 	}
 
 	private static final class Gathering {
 
 		final long scrapeId;
 
-		final IpcServer.Connection requester;
+		final IpcPeer requester;
 
 		final long requestId;
 
 		final long deadlineNanos;
 
-		final Map<Integer, String> texts = new HashMap<>();
+		final Map<Integer, SupervisedWorker> waiting = new TreeMap<>();
 
-		final Set<Integer> waiting = new HashSet<>();
+		final Set<Integer> missing = new TreeSet<>();
 
-		Gathering(long scrapeId, IpcServer.Connection requester, long requestId, long deadlineNanos) {
+		Gathering(long scrapeId, IpcPeer requester, long requestId, long deadlineNanos) {
 			this.scrapeId = scrapeId;
 			this.requester = requester;
 			this.requestId = requestId;

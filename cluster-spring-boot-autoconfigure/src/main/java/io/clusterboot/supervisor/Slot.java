@@ -1,8 +1,12 @@
 package io.clusterboot.supervisor;
 
-import io.clusterboot.state.WorkerExit;
+import java.time.Duration;
+import java.time.Instant;
 
 import org.jspecify.annotations.Nullable;
+
+import io.clusterboot.state.SlotInfo;
+import io.clusterboot.state.WorkerExit;
 
 /**
  * A numbered place in the cluster, filled by one worker at a time (two while it is being
@@ -15,34 +19,48 @@ final class Slot {
 	/**
 	 * The worker serving in this slot, or {@code null} while a restart is pending.
 	 */
-	@Nullable Worker worker;
+	@Nullable SupervisedWorker worker;
 
 	/**
 	 * A new worker booting to take over from {@link #worker}.
 	 */
-	@Nullable Worker replacement;
+	@Nullable SupervisedWorker replacement;
 
 	/**
-	 * When to start the next worker, in {@link System#nanoTime()} terms.
+	 * When to start the next worker, in {@link SupervisorClock#nanoTime()} terms.
 	 */
-	long restartAtNanos = System.nanoTime();
+	long restartAtNanos;
 
 	int restarts;
 
 	int consecutiveFailures;
 
-	int bootFailures;
+	/**
+	 * Workers in a row that exited before they were ready.
+	 */
+	int failedBoots;
 
 	@Nullable WorkerExit lastExit;
 
 	/**
-	 * No recycling before this time, in {@link System#nanoTime()} terms, after a recycling
-	 * whose replacement failed.
+	 * No recycling before this time, after a recycling whose replacement failed.
 	 */
-	long recycleNotBeforeNanos = System.nanoTime();
+	long recycleNotBeforeNanos;
 
-	Slot(int id) {
+	Slot(int id, long nowNanos) {
 		this.id = id;
+		this.restartAtNanos = nowNanos;
+		this.recycleNotBeforeNanos = nowNanos;
+	}
+
+	boolean isEmpty() {
+		return this.worker == null && this.replacement == null;
+	}
+
+	SlotInfo toInfo(long nowNanos, Instant now, boolean restarting) {
+		Instant nextStartAt = (restarting && isEmpty())
+				? now.plus(Duration.ofNanos(Math.max(0, this.restartAtNanos - nowNanos))) : null;
+		return new SlotInfo(this.id, this.restarts, this.failedBoots, this.lastExit, nextStartAt);
 	}
 
 }

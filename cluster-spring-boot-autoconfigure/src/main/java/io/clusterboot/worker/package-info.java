@@ -1,5 +1,5 @@
 /**
- * A worker's side of the cluster: connection, heartbeats and request counting.
+ * What a worker knows of its cluster and may ask of its master.
  */
 @NullMarked
 package io.clusterboot.worker;

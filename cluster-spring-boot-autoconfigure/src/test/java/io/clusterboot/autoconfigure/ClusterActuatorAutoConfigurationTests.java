@@ -18,7 +18,7 @@ import io.clusterboot.actuate.health.ClusterHealthIndicator;
 import io.clusterboot.actuate.metrics.ClusterMetrics;
 import io.clusterboot.actuate.metrics.ClusterPrometheusScrapeEndpoint;
 import io.clusterboot.actuate.metrics.WorkerTagMeterFilter;
-import io.clusterboot.worker.WorkerRuntime;
+import io.clusterboot.internal.worker.WorkerRuntime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.mock;

@@ -20,13 +20,13 @@ import org.springframework.mock.web.MockFilterChain;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
 
+import io.clusterboot.internal.worker.RequestCountingFilter;
+import io.clusterboot.internal.worker.WorkerRuntime;
 import io.clusterboot.message.ClusterMessenger;
 import io.clusterboot.message.LocalMessenger;
 import io.clusterboot.message.WorkerMessenger;
 import io.clusterboot.server.tomcat.ReusePortHttp11NioProtocol;
 import io.clusterboot.server.tomcat.TomcatReusePortCustomizer;
-import io.clusterboot.worker.RequestCountingFilter;
-import io.clusterboot.worker.WorkerRuntime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
@@ -118,7 +118,8 @@ class ClusterWorkerAutoConfigurationTests {
 				assertThat(context).hasSingleBean(RequestCountingFilter.class);
 				serve(context.getBean(RequestCountingFilter.class));
 				serve(context.getBean(RequestCountingFilter.class));
-				then(runtime).should(times(2)).countRequest();
+				then(runtime).should(times(2)).requestStarted();
+				then(runtime).should(times(2)).requestCompleted();
 			});
 	}
 

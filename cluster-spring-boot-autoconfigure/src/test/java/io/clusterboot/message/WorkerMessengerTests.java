@@ -6,14 +6,16 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.clusterboot.internal.ipc.Frames;
-import io.clusterboot.worker.WorkerRuntime;
+import io.clusterboot.internal.worker.WorkerRuntime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.BDDMockito.then;
 import static org.mockito.Mockito.mock;
@@ -34,7 +36,7 @@ class WorkerMessengerTests {
 	void connectWorkerThree() {
 		given(this.runtime.getWorkerId()).willReturn(3);
 		given(this.runtime.getMapper()).willReturn(this.mapper);
-		given(this.runtime.send(any())).willReturn(true);
+		given(this.runtime.sendMessage(anyInt(), any())).willReturn(true);
 	}
 
 	@Test
@@ -60,19 +62,20 @@ class WorkerMessengerTests {
 	void sendToWorkerRejectsIdsBelowOne() {
 		assertThatIllegalArgumentException().isThrownBy(() -> this.messenger.sendToWorker(0, "hello"))
 			.withMessage("Worker ids start at 1, not 0");
-		then(this.runtime).should(never()).send(any());
+		then(this.runtime).should(never()).sendMessage(anyInt(), any());
 	}
 
 	@Test
 	void sendReportsAFrameTheChannelRefused() {
-		given(this.runtime.send(any())).willReturn(false);
+		given(this.runtime.sendMessage(anyInt(), any())).willReturn(false);
 		assertThat(this.messenger.sendToMaster("hello")).isFalse();
 	}
 
 	private Frames.Message sent() {
-		ArgumentCaptor<Object> frame = ArgumentCaptor.forClass(Object.class);
-		then(this.runtime).should().send(frame.capture());
-		return (Frames.Message) frame.getValue();
+		ArgumentCaptor<Integer> target = ArgumentCaptor.forClass(Integer.class);
+		ArgumentCaptor<JsonNode> payload = ArgumentCaptor.forClass(JsonNode.class);
+		then(this.runtime).should().sendMessage(target.capture(), payload.capture());
+		return new Frames.Message(3, target.getValue(), payload.getValue());
 	}
 
 }

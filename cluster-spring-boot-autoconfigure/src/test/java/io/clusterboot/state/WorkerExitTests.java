@@ -12,31 +12,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WorkerExitTests {
 
 	@Test
-	void signalOfReadsTheSignalFromAJvmExitValue() {
-		assertThat(WorkerExit.signalOf(128 + 1)).isEqualTo("HUP");
-		assertThat(WorkerExit.signalOf(128 + 2)).isEqualTo("INT");
-		assertThat(WorkerExit.signalOf(128 + 6)).isEqualTo("ABRT");
-		assertThat(WorkerExit.signalOf(128 + 9)).isEqualTo("KILL");
-		assertThat(WorkerExit.signalOf(128 + 11)).isEqualTo("SEGV");
-		assertThat(WorkerExit.signalOf(128 + 15)).isEqualTo("TERM");
-	}
-
-	@Test
-	void signalOfIsNullForAnOrdinaryExitCode() {
-		assertThat(WorkerExit.signalOf(0)).isNull();
-		assertThat(WorkerExit.signalOf(1)).isNull();
-		assertThat(WorkerExit.signalOf(3)).isNull();
-		assertThat(WorkerExit.signalOf(-1)).isNull();
-	}
-
-	@Test
-	void signalOfIsNullAtAndBeyondTheEdgesOfTheTable() {
-		assertThat(WorkerExit.signalOf(128)).isNull();
-		assertThat(WorkerExit.signalOf(128 + 16)).isNull();
-		assertThat(WorkerExit.signalOf(255)).isNull();
-	}
-
-	@Test
 	void describeKilledBySignal() {
 		assertThat(exit(137, "KILL", ExitCause.KILLED).describe()).isEqualTo("killed by SIGKILL");
 	}

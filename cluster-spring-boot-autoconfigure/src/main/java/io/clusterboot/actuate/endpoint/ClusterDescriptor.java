@@ -30,6 +30,7 @@ import io.clusterboot.state.RolloutStatus;
  * @param rollout the current or latest rolling replacement
  * @param totals running totals since the master started
  * @param workers every live worker process
+ * @param failingSlots the slots that keep failing to start a worker, if any
  * @since 0.1.0
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -37,7 +38,8 @@ public record ClusterDescriptor(String role, ProcessDescriptor answeredBy, @Null
 		@Nullable String portSharing, @Nullable Integer port, @Nullable Integer tcpMigrateReq,
 		@Nullable Integer targetWorkers, @Nullable Integer currentWorkers, @Nullable Long listeningWorkers,
 		@Nullable Integer maxWorkers, @Nullable Boolean stopping, @Nullable Long stateAgeMillis,
-		@Nullable RolloutStatus rollout, @Nullable TotalsDescriptor totals, @Nullable List<WorkerDescriptor> workers)
+		@Nullable RolloutStatus rollout, @Nullable TotalsDescriptor totals, @Nullable List<WorkerDescriptor> workers,
+		@Nullable List<SlotDescriptor> failingSlots)
 		implements OperationResponseBody {
 
 	/**
@@ -67,9 +69,24 @@ public record ClusterDescriptor(String role, ProcessDescriptor answeredBy, @Null
 	 * @param rolloutsCompleted rolling replacements completed
 	 * @param rolloutsFailed rolling replacements stopped by a failure
 	 * @param messages messages the master received from workers
+	 * @param messagesDropped messages the master could not pass on to a worker that had
+	 * stopped reading
 	 */
 	public record TotalsDescriptor(long restarts, Map<String, Long> exits, long rolloutsCompleted, long rolloutsFailed,
-			long messages) {
+			long messages, long messagesDropped) {
+	}
+
+	/**
+	 * A slot that keeps failing to start a worker, while the others serve.
+	 *
+	 * @param id the slot id
+	 * @param failedBoots workers in a row that exited before they were ready
+	 * @param nextStartAt when the master tries again, or {@code null} while a worker boots
+	 * @param lastExit how the last one exited
+	 */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	public record SlotDescriptor(int id, int failedBoots, @Nullable String nextStartAt,
+			WorkerDescriptor.@Nullable ExitDescriptor lastExit) {
 	}
 
 }

@@ -5,8 +5,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 
@@ -20,13 +20,14 @@ import org.springframework.boot.actuate.endpoint.web.annotation.WebEndpoint;
 
 import io.clusterboot.actuate.endpoint.ClusterDescriptor.MasterDescriptor;
 import io.clusterboot.actuate.endpoint.ClusterDescriptor.ProcessDescriptor;
+import io.clusterboot.actuate.endpoint.ClusterDescriptor.SlotDescriptor;
 import io.clusterboot.actuate.endpoint.ClusterDescriptor.TotalsDescriptor;
 import io.clusterboot.actuate.endpoint.WorkerDescriptor.ExitDescriptor;
-import io.clusterboot.internal.ipc.Frames;
 import io.clusterboot.state.ClusterSnapshot;
+import io.clusterboot.state.OperationOutcome;
 import io.clusterboot.state.WorkerExit;
 import io.clusterboot.state.WorkerInfo;
-import io.clusterboot.worker.WorkerRuntime;
+import io.clusterboot.worker.MasterLink;
 
 /**
  * {@link WebEndpoint @WebEndpoint} showing the whole cluster from whichever worker
@@ -40,16 +41,14 @@ import io.clusterboot.worker.WorkerRuntime;
 @WebEndpoint(id = "cluster", defaultAccess = Access.READ_ONLY)
 public class ClusterEndpoint {
 
-	private static final Duration MASTER_TIMEOUT = Duration.ofSeconds(10);
-
-	private final @Nullable WorkerRuntime runtime;
+	private final @Nullable MasterLink master;
 
 	/**
 	 * Create an endpoint.
-	 * @param runtime the worker's link to its master, or {@code null} in a single process
+	 * @param master the worker's link to its master, or {@code null} in a single process
 	 */
-	public ClusterEndpoint(@Nullable WorkerRuntime runtime) {
-		this.runtime = runtime;
+	public ClusterEndpoint(@Nullable MasterLink master) {
+		this.master = master;
 	}
 
 	/**
@@ -59,23 +58,29 @@ public class ClusterEndpoint {
 	@ReadOperation
 	public ClusterDescriptor cluster() {
 		long pid = ProcessHandle.current().pid();
-		WorkerRuntime runtime = this.runtime;
-		ClusterSnapshot snapshot = (runtime != null) ? runtime.getState() : null;
-		if (runtime == null || snapshot == null) {
-			String role = (runtime != null) ? "worker" : "standalone";
-			int id = (runtime != null) ? runtime.getWorkerId() : 0;
+		MasterLink master = this.master;
+		ClusterSnapshot snapshot = (master != null) ? master.getState() : null;
+		if (master == null || snapshot == null) {
+			String role = (master != null) ? "worker" : "standalone";
+			int id = (master != null) ? master.getWorkerId() : 0;
 			return new ClusterDescriptor(role, new ProcessDescriptor(id, pid), null, null, null, null, null, null, null,
-					null, null, null, null, null, null);
+					null, null, null, null, null, null, null);
 		}
 		Instant now = Instant.now();
-		Duration age = runtime.getStateAge();
-		return new ClusterDescriptor("worker", new ProcessDescriptor(runtime.getWorkerId(), pid),
+		Duration age = master.getStateAge();
+		List<SlotDescriptor> failing = snapshot.failingSlots()
+			.stream()
+			.map((slot) -> new SlotDescriptor(slot.id(), slot.failedBoots(),
+					(slot.nextStartAt() != null) ? slot.nextStartAt().toString() : null, describe(slot.lastExit())))
+			.toList();
+		return new ClusterDescriptor("worker", new ProcessDescriptor(master.getWorkerId(), pid),
 				new MasterDescriptor(snapshot.masterPid(), snapshot.startedAt().toString(),
 						Duration.between(snapshot.startedAt(), now).toMillis()),
 				snapshot.portSharing(), (snapshot.port() > 0) ? snapshot.port() : null, snapshot.tcpMigrateReq(),
 				snapshot.targetWorkers(), snapshot.workers().size(), snapshot.listeningWorkers(), snapshot.maxWorkers(),
 				snapshot.stopping(), (age != null) ? age.toMillis() : null, snapshot.rollout(), totals(snapshot),
-				snapshot.workers().stream().map((worker) -> describe(worker, now)).toList());
+				snapshot.workers().stream().map((worker) -> describe(worker, now)).toList(),
+				failing.isEmpty() ? null : failing);
 	}
 
 	/**
@@ -85,7 +90,7 @@ public class ClusterEndpoint {
 	 */
 	@ReadOperation
 	public WebEndpointResponse<WorkerDescriptor> worker(@Selector int id) {
-		ClusterSnapshot snapshot = (this.runtime != null) ? this.runtime.getState() : null;
+		ClusterSnapshot snapshot = (this.master != null) ? this.master.getState() : null;
 		if (snapshot == null) {
 			return new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND);
 		}
@@ -115,10 +120,9 @@ public class ClusterEndpoint {
 	@WriteOperation
 	public WebEndpointResponse<OperationResult> operate(@Selector String operation, @Nullable Integer workers) {
 		return switch (operation) {
-			case "restart" -> forward(Frames.Request.Action.RESTART, null, null);
-			case "scale" -> (workers != null) ? forward(Frames.Request.Action.SCALE, null, workers)
-					: result(WebEndpointResponse.STATUS_BAD_REQUEST,
-							"Say how many workers to run: {\"workers\": n}");
+			case "restart" -> forward(MasterLink::rollingRestart);
+			case "scale" -> (workers != null) ? forward((master) -> master.scale(workers))
+					: result(WebEndpointResponse.STATUS_BAD_REQUEST, "Say how many workers to run: {\"workers\": n}");
 			default -> result(WebEndpointResponse.STATUS_BAD_REQUEST,
 					"Unknown operation '" + operation + "'; use 'restart' or 'scale'");
 		};
@@ -132,27 +136,28 @@ public class ClusterEndpoint {
 	 */
 	@DeleteOperation
 	public WebEndpointResponse<OperationResult> replace(@Selector int id) {
-		return forward(Frames.Request.Action.REPLACE, id, null);
+		return forward((master) -> master.replace(id));
 	}
 
-	private WebEndpointResponse<OperationResult> forward(Frames.Request.Action action, @Nullable Integer workerId,
-			@Nullable Integer count) {
-		if (this.runtime == null) {
-			return result(409, "This application does not run in cluster mode (cluster.workers)");
+	private WebEndpointResponse<OperationResult> forward(
+			Function<MasterLink, CompletableFuture<OperationOutcome>> operation) {
+		if (this.master == null) {
+			return result(409,
+					"This application does not run in cluster mode (cluster.workers)");
 		}
-		try {
-			Frames.Reply reply = this.runtime.request(action, workerId, count, null, null, MASTER_TIMEOUT).get();
-			return result(reply.status(), (reply.message() != null) ? reply.message() : "Done");
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return result(WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE, "Interrupted");
-		}
-		catch (ExecutionException ex) {
-			String message = (ex.getCause() instanceof TimeoutException)
-					? "The master did not answer within " + MASTER_TIMEOUT.toSeconds() + "s" : ex.getCause().getMessage();
-			return result(WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE, message);
-		}
+		OperationOutcome outcome = operation.apply(this.master).join();
+		return result(status(outcome.status()), outcome.message());
+	}
+
+	private static int status(OperationOutcome.Status status) {
+		return switch (status) {
+			case DONE -> WebEndpointResponse.STATUS_OK;
+			case ACCEPTED -> 202;
+			case INVALID -> WebEndpointResponse.STATUS_BAD_REQUEST;
+			case NOT_FOUND -> WebEndpointResponse.STATUS_NOT_FOUND;
+			case CONFLICT -> 409;
+			case UNAVAILABLE -> WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE;
+		};
 	}
 
 	private static WebEndpointResponse<OperationResult> result(int status, String message) {
@@ -163,19 +168,24 @@ public class ClusterEndpoint {
 		Map<String, Long> exits = new TreeMap<>();
 		snapshot.counters().exits().forEach((cause, count) -> exits.put(cause.name(), count));
 		return new TotalsDescriptor(snapshot.counters().restarts(), exits, snapshot.counters().rolloutsCompleted(),
-				snapshot.counters().rolloutsFailed(), snapshot.counters().messages());
+				snapshot.counters().rolloutsFailed(), snapshot.counters().messages(),
+				snapshot.counters().messagesDropped());
+	}
+
+	private static @Nullable ExitDescriptor describe(@Nullable WorkerExit exit) {
+		return (exit != null) ? new ExitDescriptor(exit.exitCode(), exit.signal(), exit.cause().name(), exit.planned(),
+				exit.at().toString(), exit.describe()) : null;
 	}
 
 	static WorkerDescriptor describe(WorkerInfo worker, Instant now) {
-		WorkerExit exit = worker.lastExit();
-		ExitDescriptor lastExit = (exit != null) ? new ExitDescriptor(exit.exitCode(), exit.signal(),
-				exit.cause().name(), exit.planned(), exit.at().toString(), exit.describe()) : null;
+		ExitDescriptor lastExit = describe(worker.lastExit());
 		Duration age = worker.heartbeatAge(now);
 		Long heartbeatAge = (age != null) ? age.toMillis() : null;
 		return new WorkerDescriptor(worker.id(), worker.pid(), worker.state().name(), worker.forkedAt().toString(),
 				(worker.listeningAt() != null) ? worker.listeningAt().toString() : null,
 				Duration.between(worker.forkedAt(), now).toMillis(), worker.restarts(), lastExit,
 				worker.stats().heapUsed(), worker.stats().heapAfterGc(), worker.stats().heapMax(), worker.stats().requests(),
+				worker.stats().requestsInFlight(), worker.stats().messagesRefused(),
 				worker.stats().liveness(), worker.stats().readiness(), heartbeatAge);
 	}
 

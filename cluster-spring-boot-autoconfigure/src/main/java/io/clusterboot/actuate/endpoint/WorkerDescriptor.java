@@ -20,6 +20,9 @@ import org.springframework.boot.actuate.endpoint.OperationResponseBody;
  * @param heapAfterGc bytes of heap in use after the latest garbage collection
  * @param heapMax maximum heap in bytes
  * @param requests requests served
+ * @param requestsInFlight requests being served, from the latest heartbeat
+ * @param messagesRefused messages the worker could not send to the master because the
+ * master had not yet delivered the earlier ones
  * @param liveness its Spring liveness state
  * @param readiness its Spring readiness state
  * @param lastHeartbeatAgeMillis time since its latest heartbeat
@@ -28,7 +31,7 @@ import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record WorkerDescriptor(int id, long pid, String state, String forkedAt, @Nullable String listeningAt,
 		long uptimeMillis, int restarts, @Nullable ExitDescriptor lastExit, long heapUsed, long heapAfterGc,
-		long heapMax, long requests,
+		long heapMax, long requests, int requestsInFlight, long messagesRefused,
 		@Nullable String liveness, @Nullable String readiness, @Nullable Long lastHeartbeatAgeMillis)
 		implements OperationResponseBody {
 

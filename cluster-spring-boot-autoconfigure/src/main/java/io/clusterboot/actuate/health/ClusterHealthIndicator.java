@@ -12,7 +12,7 @@ import org.springframework.boot.health.contributor.Health;
 
 import io.clusterboot.state.ClusterSnapshot;
 import io.clusterboot.state.WorkerInfo;
-import io.clusterboot.worker.WorkerRuntime;
+import io.clusterboot.worker.MasterLink;
 
 /**
  * {@link org.springframework.boot.health.contributor.HealthIndicator HealthIndicator} of
@@ -24,7 +24,7 @@ import io.clusterboot.worker.WorkerRuntime;
  */
 public class ClusterHealthIndicator extends AbstractHealthIndicator {
 
-	private final @Nullable WorkerRuntime runtime;
+	private final @Nullable MasterLink runtime;
 
 	private final int minWorkers;
 
@@ -36,7 +36,7 @@ public class ClusterHealthIndicator extends AbstractHealthIndicator {
 	 * @param minWorkers listening workers needed for UP
 	 * @param heartbeatInterval the interval at which the master refreshes its state
 	 */
-	public ClusterHealthIndicator(@Nullable WorkerRuntime runtime, int minWorkers, Duration heartbeatInterval) {
+	public ClusterHealthIndicator(@Nullable MasterLink runtime, int minWorkers, Duration heartbeatInterval) {
 		super("Cluster health check failed");
 		this.runtime = runtime;
 		this.minWorkers = minWorkers;

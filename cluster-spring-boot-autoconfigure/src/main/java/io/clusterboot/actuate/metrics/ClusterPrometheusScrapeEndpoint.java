@@ -9,11 +9,8 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -21,27 +18,25 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.prometheus.PrometheusOutputFormat;
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.prometheus.PrometheusScrapeEndpoint;
 
-import io.clusterboot.internal.ipc.Frames;
 import io.clusterboot.state.ClusterSnapshot;
-import io.clusterboot.worker.WorkerRuntime;
+import io.clusterboot.state.WorkerInfo;
+import io.clusterboot.worker.MasterLink;
 
 /**
  * The Prometheus scrape of a whole cluster, answered by whichever worker gets the
  * request: its own series, and those of every other live worker gathered through the
  * master within {@code cluster.metrics.scrape-timeout}, each labelled with its
- * {@code worker}. A worker that does not answer in time is left out, and shows as
- * {@code cluster_scrape_worker_up{worker="n"} 0}. The protobuf format cannot be merged;
+ * {@code worker}. Every worker of the cluster whose metrics are not in the answer (it did
+ * not answer in time, or its metrics could not be had) shows as
+ * {@code cluster_scrape_worker_up{worker="n"} 0}: a scrape never leaves a worker out
+ * silently. The protobuf format cannot be merged;
  * a scraper asking for it gets the text format.
  *
  * @since 0.1.0
  */
 public class ClusterPrometheusScrapeEndpoint extends PrometheusScrapeEndpoint {
 
-	private static final Log logger = LogFactory.getLog(ClusterPrometheusScrapeEndpoint.class);
-
-	private static final String CLUSTER_FAMILY_PREFIX = "cluster_";
-
-	private final WorkerRuntime runtime;
+	private final MasterLink master;
 
 	private final Duration timeout;
 
@@ -49,15 +44,15 @@ public class ClusterPrometheusScrapeEndpoint extends PrometheusScrapeEndpoint {
 	 * Create an endpoint.
 	 * @param prometheusRegistry this worker's registry
 	 * @param exporterProperties properties of Prometheus' exposition formats
-	 * @param runtime the worker's link to its master
+	 * @param master the worker's link to its master
 	 * @param timeout how long to wait for the other workers
 	 */
 	public ClusterPrometheusScrapeEndpoint(PrometheusRegistry prometheusRegistry,
-			@Nullable Properties exporterProperties, WorkerRuntime runtime, Duration timeout) {
+			@Nullable Properties exporterProperties, MasterLink master, Duration timeout) {
 		super(prometheusRegistry, exporterProperties);
-		this.runtime = runtime;
+		this.master = master;
 		this.timeout = timeout;
-		runtime.setScraper(this::scrapeForMaster);
+		master.setScraper((format, names) -> localScrape(PrometheusOutputFormat.valueOf(format), names));
 	}
 
 	@Override
@@ -66,52 +61,43 @@ public class ClusterPrometheusScrapeEndpoint extends PrometheusScrapeEndpoint {
 		PrometheusOutputFormat textFormat = (format == PrometheusOutputFormat.CONTENT_TYPE_PROTOBUF)
 				? PrometheusOutputFormat.CONTENT_TYPE_004 : format;
 		// Ask the others first, so that they scrape themselves while this worker does
-		CompletableFuture<Frames.Reply> gathering = this.runtime.request(Frames.Request.Action.SCRAPE, null, null,
-				textFormat.name(), includedNames, this.timeout.plusSeconds(1));
+		CompletableFuture<Map<Integer, @Nullable String>> gathering = this.master.scrapeOthers(textFormat.name(),
+				includedNames, this.timeout.plusSeconds(1));
 		String local = localScrape(textFormat, includedNames);
-		Map<Integer, String> others = othersFrom(gathering);
-		PrometheusTextMerger merger = new PrometheusTextMerger().add(local, (name) -> true);
+		int self = this.master.getWorkerId();
+		PrometheusTextMerger merger = new PrometheusTextMerger().add(local, String.valueOf(self), (name) -> true);
 		List<String> up = new ArrayList<>();
-		up.add(upSample(this.runtime.getWorkerId(), true));
-		others.forEach((workerId, text) -> {
+		up.add(upSample(self, true));
+		others(gathering.join(), self).forEach((workerId, text) -> {
 			if (text != null) {
-				merger.add(text, (name) -> !name.startsWith(CLUSTER_FAMILY_PREFIX));
+				merger.add(text, String.valueOf(workerId),
+						(name) -> !ClusterMetrics.PROMETHEUS_FAMILY_NAMES.contains(name));
 			}
 			up.add(upSample(workerId, text != null));
 		});
 		if (includedNames == null || includedNames.contains("cluster_scrape_worker_up")) {
 			merger.add("cluster_scrape_worker_up",
-					"Whether a worker's series are in this scrape (1) or it did not answer in time (0)", "gauge", up);
+					"Whether a worker's series are in this scrape (1) or could not be had (0)", "gauge", up);
 		}
 		return new WebEndpointResponse<>(merger.merge().getBytes(StandardCharsets.UTF_8), textFormat);
 	}
 
-	private Map<Integer, String> othersFrom(CompletableFuture<Frames.Reply> gathering) {
-		try {
-			Frames.Reply reply = gathering.get();
-			Map<Integer, String> scrapes = (reply.scrapes() != null) ? reply.scrapes() : Map.of();
-			return new TreeMap<>(scrapes);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		catch (ExecutionException ex) {
-			logger.debug("Could not gather the other workers' metrics", ex);
-		}
-		Map<Integer, String> missing = new TreeMap<>();
-		ClusterSnapshot state = this.runtime.getState();
+	/**
+	 * What the others answered, and {@code null} for every other worker of the cluster
+	 * that the answer lacks.
+	 */
+	private Map<Integer, @Nullable String> others(Map<Integer, @Nullable String> answered, int self) {
+		Map<Integer, @Nullable String> others = new TreeMap<>(answered);
+		ClusterSnapshot state = this.master.getState();
 		if (state != null) {
-			state.workers()
-				.stream()
-				.filter((worker) -> worker.id() != this.runtime.getWorkerId())
-				.forEach((worker) -> missing.put(worker.id(), null));
+			for (WorkerInfo worker : state.workers()) {
+				if (worker.id() != self) {
+					others.putIfAbsent(worker.id(), null);
+				}
+			}
 		}
-		return missing;
-	}
-
-	private String scrapeForMaster(Frames.Request request) {
-		PrometheusOutputFormat format = PrometheusOutputFormat.valueOf(request.format());
-		return localScrape(format, request.names());
+		others.remove(self);
+		return others;
 	}
 
 	private String localScrape(PrometheusOutputFormat format, @Nullable Set<String> includedNames) {

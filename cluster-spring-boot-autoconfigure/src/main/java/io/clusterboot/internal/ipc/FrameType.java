@@ -17,13 +17,15 @@ enum FrameType {
 
 	MESSAGE(5, Frames.Message.class),
 
-	COMMAND(6, Frames.Command.class),
-
 	STATE(7, Frames.State.class),
 
 	REQUEST(8, Frames.Request.class),
 
-	REPLY(9, Frames.Reply.class);
+	REPLY(9, Frames.Reply.class),
+
+	CREDIT(10, Frames.Credit.class),
+
+	EXITING(11, Frames.Exiting.class);
 
 	private static final FrameType[] BY_CODE = new FrameType[16];
 

@@ -8,6 +8,7 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 import io.clusterboot.state.ClusterSnapshot;
+import io.clusterboot.state.OperationOutcome;
 
 /**
  * The frames master and workers exchange, one record per frame type.
@@ -52,8 +53,10 @@ public final class Frames {
 	 * @param heartbeatIntervalMillis how often the worker should send a {@link Heartbeat}
 	 * @param requestLimit requests after which the worker will be recycled, so that it
 	 * reports reaching them at once; 0 for none
+	 * @param messageCredit how many messages the worker may send before the master
+	 * returns {@link Credit} for them
 	 */
-	public record Welcome(long masterPid, long heartbeatIntervalMillis, long requestLimit) {
+	public record Welcome(long masterPid, long heartbeatIntervalMillis, long requestLimit, int messageCredit) {
 	}
 
 	/**
@@ -74,12 +77,17 @@ public final class Frames {
 	 * before the first one
 	 * @param heapMax maximum heap size in bytes, or -1 if undefined
 	 * @param requests requests served since the worker started
+	 * @param requestsInFlight requests being served now
+	 * @param sinceRequestCompletedMillis time since a request last completed, or since
+	 * the worker became ready if none has, or -1 before it is ready
+	 * @param messagesRefused messages the worker's messenger refused for want of credit
 	 * @param uptimeMillis time since the worker's JVM started
 	 * @param liveness the worker's Spring liveness state ({@code CORRECT}, {@code BROKEN}),
 	 * or {@code null} before its application context exists
 	 * @param readiness the worker's Spring readiness state, or {@code null}
 	 */
-	public record Heartbeat(long heapUsed, long heapAfterGc, long heapMax, long requests, long uptimeMillis, @Nullable String liveness,
+	public record Heartbeat(long heapUsed, long heapAfterGc, long heapMax, long requests, int requestsInFlight,
+			long sinceRequestCompletedMillis, long messagesRefused, long uptimeMillis, @Nullable String liveness,
 			@Nullable String readiness) {
 	}
 
@@ -149,37 +157,47 @@ public final class Frames {
 	}
 
 	/**
-	 * The answer to a {@link Request}.
+	 * The answer to a {@link Request}, or one piece of it: a scrape of all the other
+	 * workers comes back one worker at a time, so that no frame has to hold them all.
 	 *
 	 * @param id the request's id
-	 * @param status an HTTP-like status: 200 done, 202 accepted, 400 bad request, 404 no
-	 * such worker, 409 conflict, 500 failure, 503 not answered in time
+	 * @param status how it went
 	 * @param message a description for people, if any
 	 * @param scrapes for a scrape: exposition text by worker id ({@code null} text for a
-	 * worker that did not answer in time)
+	 * worker whose metrics could not be had)
+	 * @param more whether more pieces of the answer follow
 	 */
-	public record Reply(long id, int status, @Nullable String message, @Nullable Map<Integer, String> scrapes) {
+	public record Reply(long id, OperationOutcome.Status status, @Nullable String message,
+			@Nullable Map<Integer, @Nullable String> scrapes, boolean more) {
+
+		/**
+		 * A whole answer in one frame.
+		 * @param id the request's id
+		 * @param status how it went
+		 * @param message a description for people, if any
+		 * @return the reply
+		 */
+		public static Reply of(long id, OperationOutcome.Status status, @Nullable String message) {
+			return new Reply(id, status, message, null, false);
+		}
+
 	}
 
 	/**
-	 * An instruction from the master to one worker.
+	 * The master has delivered messages of the worker and lets it send as many more.
 	 *
-	 * @param action what the worker should do
+	 * @param messages how many more messages the worker may send
 	 */
-	public record Command(Action action) {
+	public record Credit(int messages) {
+	}
 
-		/**
-		 * What a worker can be told to do.
-		 */
-		public enum Action {
-
-			/**
-			 * Stop gracefully: stop accepting, finish in-flight requests, exit.
-			 */
-			STOP
-
-		}
-
+	/**
+	 * The worker is exiting of its own accord (its shutdown hooks are running), so that
+	 * the master can tell an exit code of 128 and above from a signal.
+	 *
+	 * @param pid the worker's process id
+	 */
+	public record Exiting(long pid) {
 	}
 
 }

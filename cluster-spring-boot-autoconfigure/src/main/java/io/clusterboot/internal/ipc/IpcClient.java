@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -42,6 +43,10 @@ public final class IpcClient implements Closeable {
 	private final CompletableFuture<Frames.Welcome> welcome = new CompletableFuture<>();
 
 	private volatile boolean closed;
+
+	private final AtomicLong queued = new AtomicLong();
+
+	private final AtomicLong written = new AtomicLong();
 
 	private IpcClient(SocketChannel channel, FrameCodec codec, Listener listener) {
 		this.channel = channel;
@@ -122,7 +127,34 @@ public final class IpcClient implements Closeable {
 		if (this.closed) {
 			return false;
 		}
-		return this.outbound.offer(this.codec.encode(frame));
+		if (!this.outbound.offer(this.codec.encode(frame))) {
+			return false;
+		}
+		this.queued.incrementAndGet();
+		return true;
+	}
+
+	/**
+	 * Wait until every frame queued so far has been written to the channel.
+	 * @param timeout how long to wait at most
+	 * @return {@code true} if they were written in time
+	 */
+	public boolean flush(Duration timeout) {
+		long target = this.queued.get();
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (this.written.get() < target && !this.closed) {
+			if (System.nanoTime() - deadline >= 0) {
+				return false;
+			}
+			try {
+				Thread.sleep(1);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return false;
+			}
+		}
+		return this.written.get() >= target;
 	}
 
 	/**
@@ -179,6 +211,7 @@ public final class IpcClient implements Closeable {
 				while (buffer.hasRemaining()) {
 					this.channel.write(buffer);
 				}
+				this.written.incrementAndGet();
 			}
 		}
 		catch (InterruptedException ex) {

@@ -43,7 +43,7 @@ public final class IpcServer implements Closeable {
 	 */
 	static final int HELLO_LIMIT = 1024;
 
-	private static final long MAX_QUEUED_BYTES = 64L * 1024 * 1024;
+	private static final long MAX_QUEUED_BYTES = 16L * 1024 * 1024;
 
 	private final Path socketPath;
 
@@ -249,7 +249,7 @@ public final class IpcServer implements Closeable {
 		 * @return an attachment (typically the worker) to accept the peer, or {@code null}
 		 * to refuse it
 		 */
-		@Nullable Object authenticate(Connection connection, Frames.Hello hello);
+		@Nullable Object authenticate(IpcPeer connection, Frames.Hello hello);
 
 		/**
 		 * Handle a frame from an authenticated peer.
@@ -257,21 +257,21 @@ public final class IpcServer implements Closeable {
 		 * @param frame the frame
 		 * @throws MalformedFrameException if the frame is not acceptable from this peer
 		 */
-		void onFrame(Connection connection, Object frame) throws MalformedFrameException;
+		void onFrame(IpcPeer connection, Object frame) throws MalformedFrameException;
 
 		/**
 		 * Handle the end of an authenticated connection.
 		 * @param connection the connection
 		 * @param reason why it closed
 		 */
-		void onClose(Connection connection, String reason);
+		void onClose(IpcPeer connection, String reason);
 
 	}
 
 	/**
 	 * One worker's connection.
 	 */
-	public final class Connection {
+	public final class Connection implements IpcPeer {
 
 		private final SocketChannel channel;
 
@@ -296,10 +296,7 @@ public final class IpcServer implements Closeable {
 			this.decoder.setLimit(Math.min(HELLO_LIMIT, IpcServer.this.codec.maxFrameSize()));
 		}
 
-		/**
-		 * What {@link Handler#authenticate} returned for this connection.
-		 * @return the attachment, or {@code null} before authentication
-		 */
+		@Override
 		public @Nullable Object getAttachment() {
 			return this.attachment;
 		}
@@ -312,12 +309,7 @@ public final class IpcServer implements Closeable {
 			return this.closed;
 		}
 
-		/**
-		 * Queue a frame for sending; never blocks.
-		 * @param frame the frame
-		 * @return {@code false} if the connection is closed, its peer has stopped reading,
-		 * or the frame is larger than {@code cluster.ipc.max-frame-size}
-		 */
+		@Override
 		public boolean send(Object frame) {
 			if (this.closed) {
 				return false;
@@ -334,11 +326,7 @@ public final class IpcServer implements Closeable {
 			return sendEncoded(bytes);
 		}
 
-		/**
-		 * Queue a frame encoded once for several connections; never blocks.
-		 * @param bytes the encoded frame, length prefix included, positioned at its start
-		 * @return {@code false} if the connection is closed or its peer has stopped reading
-		 */
+		@Override
 		public boolean sendEncoded(ByteBuffer bytes) {
 			if (this.closed) {
 				return false;
@@ -355,9 +343,7 @@ public final class IpcServer implements Closeable {
 			return true;
 		}
 
-		/**
-		 * Close the connection; the handler hears of it if the peer was authenticated.
-		 */
+		@Override
 		public void close() {
 			if (Thread.currentThread() == IpcServer.this.thread) {
 				close("closed by the master");

@@ -2,6 +2,6 @@
  * The channel between the master and its workers: framing, server and client.
  */
 @NullMarked
-package io.clusterboot.ipc;
+package io.clusterboot.internal.ipc;
 
 import org.jspecify.annotations.NullMarked;

@@ -2,6 +2,6 @@
  * Building the command line that relaunches the application as a worker.
  */
 @NullMarked
-package io.clusterboot.launch;
+package io.clusterboot.internal.launch;
 
 import org.jspecify.annotations.NullMarked;

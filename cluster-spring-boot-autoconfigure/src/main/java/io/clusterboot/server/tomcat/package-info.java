@@ -3,6 +3,6 @@
  * shared port without failing a request.
  */
 @NullMarked
-package io.clusterboot.reuseport;
+package io.clusterboot.server.tomcat;
 
 import org.jspecify.annotations.NullMarked;

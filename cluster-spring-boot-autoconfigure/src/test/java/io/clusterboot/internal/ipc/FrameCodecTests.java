@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,6 +22,7 @@ import io.clusterboot.internal.ipc.FrameCodec.FrameTooLargeException;
 import io.clusterboot.state.ClusterCounters;
 import io.clusterboot.state.ClusterSnapshot;
 import io.clusterboot.state.ExitCause;
+import io.clusterboot.state.OperationOutcome;
 import io.clusterboot.state.RolloutStatus;
 import io.clusterboot.state.WorkerExit;
 import io.clusterboot.state.WorkerInfo;
@@ -40,28 +42,30 @@ class FrameCodecTests {
 
 	static Stream<Object> frames() {
 		JsonMapper mapper = JsonMapper.builder().build();
-		return Stream.of(new Frames.Hello(3, 12345L, "s3cret"), new Frames.Welcome(678L, 1000L, 500L),
+		return Stream.of(new Frames.Hello(3, 12345L, "s3cret"), new Frames.Welcome(678L, 1000L, 500L, 1000),
 				new Frames.Listening("127.0.0.1", 8080), new Frames.Listening(null, -1),
-				new Frames.Heartbeat(1024L, -1L, -1L, 42L, 5000L, "CORRECT", "ACCEPTING_TRAFFIC"),
-				new Frames.Heartbeat(1024L, 512L, 4096L, 0L, 10L, null, null),
+				new Frames.Heartbeat(1024L, -1L, -1L, 42L, 0, -1, 0, 5000L, "CORRECT", "ACCEPTING_TRAFFIC"),
+				new Frames.Heartbeat(1024L, 512L, 4096L, 0L, 3, 31_000L, 7L, 10L, null, null),
 				new Frames.Message(2, Frames.ALL_WORKERS, mapper.readTree("{\"evict\":\"user:1\",\"n\":[1,2.5,null]}")),
 				new Frames.Message(Frames.MASTER, 1, mapper.readTree("\"just a string\"")),
-				new Frames.Command(Frames.Command.Action.STOP), new Frames.State(snapshot()),
+				new Frames.Credit(5), new Frames.State(snapshot()),
 				new Frames.Request(7L, Frames.Request.Action.SCALE, null, 3, null, null),
 				new Frames.Request(8L, Frames.Request.Action.SCRAPE, 2, null, "CONTENT_TYPE_004",
 						Set.of("jvm_threads_live_threads")),
-				new Frames.Reply(7L, 409, "busy", null),
-				new Frames.Reply(8L, 200, null, Map.of(1, "# TYPE up gauge\nup 1\n", 2, "")));
+				Frames.Reply.of(7L, OperationOutcome.Status.CONFLICT, "busy"),
+				new Frames.Reply(8L, OperationOutcome.Status.ACCEPTED, null, Map.of(1, "# TYPE up gauge\nup 1\n"), true),
+				new Frames.Reply(8L, OperationOutcome.Status.DONE, null, Collections.singletonMap(2, null), false),
+				new Frames.Exiting(4242L));
 	}
 
 	private static ClusterSnapshot snapshot() {
 		Instant now = Instant.parse("2026-11-21T10:15:30.123456789Z");
 		WorkerExit exit = new WorkerExit(137, "KILL", ExitCause.KILLED, now);
 		WorkerInfo worker = new WorkerInfo(1, 4242L, WorkerState.LISTENING, now, now, null, 8080, 1, exit,
-				new WorkerStats(1024L, 800L, 4096L, 99L, 5000L, "CORRECT", "ACCEPTING_TRAFFIC"), now, null);
+				new WorkerStats(1024L, 800L, 4096L, 99L, 0, -1, 0, 5000L, "CORRECT", "ACCEPTING_TRAFFIC"), now, null);
 		RolloutStatus rollout = new RolloutStatus("restart", now, null, List.of(1), List.of(2), null);
-		ClusterCounters counters = new ClusterCounters(Map.of(ExitCause.KILLED, 1L), 1, 0, 0, 3);
-		return new ClusterSnapshot(4200L, now, 8080, 2, false, List.of(worker), rollout, 16, counters, now,
+		ClusterCounters counters = new ClusterCounters(Map.of(ExitCause.KILLED, 1L), 1, 0, 0, 3, 0);
+		return new ClusterSnapshot(4200L, now, 8080, 2, false, List.of(worker), List.of(), rollout, 16, counters, now,
 				"reuseport", 1);
 	}
 
@@ -116,7 +120,7 @@ class FrameCodecTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(bytes = { 0, 10, 15, 16, 127, -1, -128 })
+	@ValueSource(bytes = { 0, 6, 12, 15, 16, 127, -1, -128 })
 	void decodeRejectsAnUnknownType(byte type) {
 		assertThatExceptionOfType(MalformedFrameException.class)
 			.isThrownBy(() -> this.codec.decode(content(type, "{}")))
@@ -138,7 +142,7 @@ class FrameCodecTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(bytes = { 1, 2, 3, 4, 5, 6 })
+	@ValueSource(bytes = { 1, 2, 3, 4, 5, 7 })
 	void decodeRejectsANullBody(byte type) {
 		assertThatExceptionOfType(MalformedFrameException.class)
 			.isThrownBy(() -> this.codec.decode(content(type, "null")))
@@ -161,15 +165,15 @@ class FrameCodecTests {
 	}
 
 	@Test
-	void decodeRejectsAnUnknownCommand() {
+	void decodeRejectsAnUnknownRequestAction() {
 		assertThatExceptionOfType(MalformedFrameException.class)
-			.isThrownBy(() -> this.codec.decode(content(FrameType.COMMAND.code(), "{\"action\":\"DANCE\"}")))
-			.withMessageStartingWith("Malformed COMMAND frame: ");
+			.isThrownBy(() -> this.codec.decode(content(FrameType.REQUEST.code(), "{\"id\":1,\"action\":\"DANCE\"}")))
+			.withMessageStartingWith("Malformed REQUEST frame: ");
 	}
 
 	@Test
 	void decodeReadsOnlyTheFrameFromABufferThatSharesItsArray() throws MalformedFrameException {
-		Frames.Welcome welcome = new Frames.Welcome(1, 2, 0);
+		Frames.Welcome welcome = new Frames.Welcome(1, 2, 0, 1000);
 		ByteBuffer encoded = this.codec.encode(welcome);
 		int length = encoded.remaining() - 4;
 		byte[] array = new byte[10 + encoded.remaining() + 10];

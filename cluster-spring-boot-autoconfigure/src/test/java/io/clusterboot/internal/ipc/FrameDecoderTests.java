@@ -20,8 +20,8 @@ class FrameDecoderTests {
 
 	private final FrameCodec codec = new FrameCodec(LIMIT);
 
-	private final List<Object> frames = List.of(new Frames.Hello(1, 4242L, "s3cret"), new Frames.Welcome(99L, 500L, 0L),
-			new Frames.Heartbeat(1L, 1L, 2L, 3L, 4L, "CORRECT", null),
+	private final List<Object> frames = List.of(new Frames.Hello(1, 4242L, "s3cret"), new Frames.Welcome(99L, 500L, 0L, 1000),
+			new Frames.Heartbeat(1L, 1L, 2L, 3L, 0, -1, 0, 4L, "CORRECT", null),
 			new Frames.Message(1, Frames.MASTER, JsonMapper.builder().build().readTree("{\"text\":\"héllo ✓\"}")));
 
 	private final List<Object> decoded = new ArrayList<>();

@@ -91,7 +91,7 @@ class IpcClientTests {
 	void framesFromTheMasterReachTheListenerInOrder() throws IOException {
 		startServer(new RecordingHandler());
 		IpcClient client = connect(1, RecordingHandler.SECRET, TIMEOUT);
-		IpcServer.Connection connection = this.handler.connection(1);
+		IpcServer.Connection connection = (IpcServer.Connection) this.handler.connection(1);
 		Frames.Message first = new Frames.Message(Frames.MASTER, 1, JsonNodeFactory.instance.numberNode(1));
 		Frames.Message second = new Frames.Message(Frames.MASTER, 1, JsonNodeFactory.instance.numberNode(2));
 		connection.send(first);
@@ -116,7 +116,7 @@ class IpcClientTests {
 		};
 		IpcClient client = IpcClient.connect(this.server.getSocketPath(), this.codec,
 				new Frames.Hello(1, 1, RecordingHandler.SECRET), TIMEOUT, failOnce);
-		Frames.Command stop = new Frames.Command(Frames.Command.Action.STOP);
+		Frames.Credit stop = new Frames.Credit(5);
 		this.handler.connection(1).send(stop);
 		this.handler.connection(1).send(stop);
 		eventually().untilAsserted(() -> assertThat(failOnce.frames).hasSize(2));
@@ -131,7 +131,7 @@ class IpcClientTests {
 		this.handler.connection(1).close();
 		eventually().untilAsserted(() -> assertThat(this.listener.closes).containsExactly("end of stream"));
 		assertThat(client.isConnected()).isFalse();
-		assertThat(client.send(new Frames.Heartbeat(1, 1, 2, 3, 4, null, null))).isFalse();
+		assertThat(client.send(new Frames.Heartbeat(1, 1, 2, 3, 0, -1, 0, 4, null, null))).isFalse();
 	}
 
 	@Test
@@ -140,7 +140,7 @@ class IpcClientTests {
 		IpcClient client = connect(1, RecordingHandler.SECRET, TIMEOUT);
 		client.close();
 		assertThat(client.isConnected()).isFalse();
-		assertThat(client.send(new Frames.Heartbeat(1, 1, 2, 3, 4, null, null))).isFalse();
+		assertThat(client.send(new Frames.Heartbeat(1, 1, 2, 3, 0, -1, 0, 4, null, null))).isFalse();
 		eventually().untilAsserted(() -> assertThat(this.handler.closes).hasSize(1));
 		assertThat(this.listener.closes).isEmpty();
 		client.close();

@@ -74,10 +74,10 @@ class IpcServerTests {
 		IpcClient client = connect(2, RecordingHandler.SECRET, listener);
 		assertThat(client.getWelcome()).isEqualTo(RecordingHandler.WELCOME);
 		assertThat(this.handler.hellos).contains(new Frames.Hello(2, ProcessHandle.current().pid(), "s3cret"));
-		Frames.Heartbeat heartbeat = new Frames.Heartbeat(1, 1, 2, 3, 4, "CORRECT", "ACCEPTING_TRAFFIC");
+		Frames.Heartbeat heartbeat = new Frames.Heartbeat(1, 1, 2, 3, 0, -1, 0, 4, "CORRECT", "ACCEPTING_TRAFFIC");
 		assertThat(client.send(heartbeat)).isTrue();
 		eventually().untilAsserted(() -> assertThat(this.handler.framesFrom(2)).containsExactly(heartbeat));
-		Frames.Command stop = new Frames.Command(Frames.Command.Action.STOP);
+		Frames.Credit stop = new Frames.Credit(5);
 		assertThat(this.handler.connection(2).send(stop)).isTrue();
 		eventually().untilAsserted(() -> assertThat(listener.frames).containsExactly(stop));
 		assertThat(this.handler.connection(2).getAttachment()).isEqualTo("worker-2");
@@ -140,7 +140,7 @@ class IpcServerTests {
 
 	@Test
 	void firstFrameThatIsNotAHelloClosesTheConnection() throws IOException {
-		assertClosedAfterSending(this.codec.encode(new Frames.Heartbeat(1, 1, 2, 3, 4, null, null)));
+		assertClosedAfterSending(this.codec.encode(new Frames.Heartbeat(1, 1, 2, 3, 0, -1, 0, 4, null, null)));
 		assertThat(this.handler.hellos).extracting(Frames.Hello::workerId).containsOnly(BYSTANDER);
 	}
 
@@ -186,7 +186,7 @@ class IpcServerTests {
 	void unexpectedFrameAfterTheHelloClosesOnlyThatConnection() throws IOException {
 		RecordingListener listener = new RecordingListener();
 		IpcClient client = connect(4, RecordingHandler.SECRET, listener);
-		client.send(new Frames.Welcome(1, 1, 0));
+		client.send(new Frames.Welcome(1, 1, 0, 1000));
 		eventually().untilAsserted(() -> assertThat(listener.closes).hasSize(1));
 		assertThat(client.isConnected()).isFalse();
 		assertThat(this.handler.closes)
@@ -208,10 +208,10 @@ class IpcServerTests {
 	void connectionClosedByTheMasterEndsThePeersConnection() throws IOException {
 		RecordingListener listener = new RecordingListener();
 		IpcClient client = connect(6, RecordingHandler.SECRET, listener);
-		IpcServer.Connection connection = this.handler.connection(6);
+		IpcServer.Connection connection = (IpcServer.Connection) this.handler.connection(6);
 		connection.close();
 		assertThat(connection.isClosed()).isTrue();
-		assertThat(connection.send(new Frames.Command(Frames.Command.Action.STOP))).isFalse();
+		assertThat(connection.send(new Frames.Credit(5))).isFalse();
 		eventually().untilAsserted(() -> assertThat(listener.closes).hasSize(1));
 		assertThat(client.isConnected()).isFalse();
 		eventually()

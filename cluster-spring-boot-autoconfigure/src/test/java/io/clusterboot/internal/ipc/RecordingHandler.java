@@ -16,7 +16,7 @@ class RecordingHandler implements IpcServer.Handler {
 
 	static final String SECRET = "s3cret";
 
-	static final Frames.Welcome WELCOME = new Frames.Welcome(4242, 1000, 0);
+	static final Frames.Welcome WELCOME = new Frames.Welcome(4242, 1000, 0, 1000);
 
 	final List<Frames.Hello> hellos = new CopyOnWriteArrayList<>();
 
@@ -24,7 +24,7 @@ class RecordingHandler implements IpcServer.Handler {
 
 	final List<Closed> closes = new CopyOnWriteArrayList<>();
 
-	final Map<String, IpcServer.Connection> connections = new ConcurrentHashMap<>();
+	final Map<String, IpcPeer> connections = new ConcurrentHashMap<>();
 
 	private final boolean welcome;
 
@@ -37,7 +37,7 @@ class RecordingHandler implements IpcServer.Handler {
 	}
 
 	@Override
-	public @Nullable Object authenticate(IpcServer.Connection connection, Frames.Hello hello) {
+	public @Nullable Object authenticate(IpcPeer connection, Frames.Hello hello) {
 		this.hellos.add(hello);
 		if (!SECRET.equals(hello.secret())) {
 			return null;
@@ -51,7 +51,7 @@ class RecordingHandler implements IpcServer.Handler {
 	}
 
 	@Override
-	public void onFrame(IpcServer.Connection connection, Object frame) throws MalformedFrameException {
+	public void onFrame(IpcPeer connection, Object frame) throws MalformedFrameException {
 		if (frame instanceof Frames.Welcome) {
 			throw new MalformedFrameException("unexpected Welcome");
 		}
@@ -59,12 +59,12 @@ class RecordingHandler implements IpcServer.Handler {
 	}
 
 	@Override
-	public void onClose(IpcServer.Connection connection, String reason) {
+	public void onClose(IpcPeer connection, String reason) {
 		this.closes.add(new Closed(connection.getAttachment(), reason));
 	}
 
-	IpcServer.Connection connection(int workerId) {
-		IpcServer.Connection connection = this.connections.get("worker-" + workerId);
+	IpcPeer connection(int workerId) {
+		IpcPeer connection = this.connections.get("worker-" + workerId);
 		if (connection == null) {
 			throw new IllegalStateException("Worker " + workerId + " is not connected");
 		}

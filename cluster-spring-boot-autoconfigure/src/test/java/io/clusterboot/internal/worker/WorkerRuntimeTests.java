@@ -1,4 +1,4 @@
-package io.clusterboot.worker;
+package io.clusterboot.internal.worker;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,8 +28,10 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.support.GenericApplicationContext;
 
 import io.clusterboot.event.ClusterMessageEvent;
+import io.clusterboot.event.ClusterEventPublisher;
 import io.clusterboot.internal.ipc.FrameCodec;
 import io.clusterboot.internal.ipc.Frames;
+import io.clusterboot.internal.ipc.IpcPeer;
 import io.clusterboot.internal.ipc.IpcServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -113,11 +115,11 @@ class WorkerRuntimeTests {
 		WorkerRuntime runtime = connect(id, NEVER);
 		eventually().untilAsserted(() -> assertThat(master.heartbeats(id)).hasSize(1));
 		for (int i = 0; i < 4; i++) {
-			runtime.countRequest();
+			countRequest(runtime);
 		}
 		await().during(Duration.ofMillis(300)).atMost(TIMEOUT)
 			.untilAsserted(() -> assertThat(master.heartbeats(id)).hasSize(1));
-		runtime.countRequest();
+		countRequest(runtime);
 		eventually().untilAsserted(() -> assertThat(master.heartbeats(id)).hasSize(2)
 			.last()
 			.satisfies((heartbeat) -> assertThat(heartbeat.requests()).isEqualTo(5)));
@@ -127,9 +129,9 @@ class WorkerRuntimeTests {
 	void heartbeatsReportRequestsHeapAndUptime() throws IOException {
 		int id = workerIds.incrementAndGet();
 		WorkerRuntime runtime = connect(id, 20);
-		runtime.countRequest();
-		runtime.countRequest();
-		runtime.countRequest();
+		countRequest(runtime);
+		countRequest(runtime);
+		countRequest(runtime);
 		eventually().untilAsserted(() -> assertThat(master.heartbeats(id)).anySatisfy((heartbeat) -> {
 			assertThat(heartbeat.requests()).isEqualTo(3);
 			assertThat(heartbeat.heapUsed()).isPositive();
@@ -207,14 +209,14 @@ class WorkerRuntimeTests {
 		int id = workerIds.incrementAndGet();
 		WorkerRuntime runtime = connect(id, NEVER);
 		Frames.Message message = new Frames.Message(id, Frames.ALL_WORKERS, runtime.getMapper().valueToTree("hi"));
-		assertThat(runtime.send(message)).isTrue();
+		assertThat(runtime.sendMessage(Frames.ALL_WORKERS, message.payload())).isTrue();
 		eventually().untilAsserted(() -> assertThat(master.frames(id)).contains(message));
 	}
 
 	@Test
 	void connectRequiresAMaster() {
 		WorkerEnvironment environment = new WorkerEnvironment(1, -1, null, null, 8080, null);
-		assertThatIllegalArgumentException().isThrownBy(() -> WorkerRuntime.connect(environment, 64 * 1024))
+		assertThatIllegalArgumentException().isThrownBy(() -> WorkerRuntime.connect(environment, 64 * 1024, Duration.ofSeconds(10)))
 			.withMessage("Worker 1 has no master to connect to");
 	}
 
@@ -222,21 +224,27 @@ class WorkerRuntimeTests {
 	void connectFailsWhenTheMastersSocketIsGone() {
 		WorkerEnvironment environment = new WorkerEnvironment(1, MASTER_PID, directory.resolve("gone.sock"),
 				TestMaster.SECRET, null, null);
-		assertThatIOException().isThrownBy(() -> WorkerRuntime.connect(environment, 64 * 1024));
+		assertThatIOException().isThrownBy(() -> WorkerRuntime.connect(environment, 64 * 1024, Duration.ofSeconds(10)));
 	}
 
 	private static WorkerRuntime connect(int workerId, long heartbeatIntervalMillis) throws IOException {
 		master.intervals.put(workerId, heartbeatIntervalMillis);
 		return WorkerRuntime.connect(new WorkerEnvironment(workerId, MASTER_PID, directory.resolve("m.sock"),
-				TestMaster.SECRET, null, null), 64 * 1024);
+				TestMaster.SECRET, null, null), 64 * 1024, Duration.ofSeconds(10));
 	}
 
 	private static GenericApplicationContext attachedContext(WorkerRuntime runtime) {
 		GenericApplicationContext context = new GenericApplicationContext();
 		context.registerBean(MessageEvents.class);
-		runtime.attach(context);
+		ClusterEventPublisher events = new ClusterEventPublisher(context, runtime, runtime.getMapper());
+		runtime.attach(context, events::received);
 		context.refresh();
 		return context;
+	}
+
+	private static void countRequest(WorkerRuntime runtime) {
+		runtime.requestStarted();
+		runtime.requestCompleted();
 	}
 
 	private static ApplicationReadyEvent ready(GenericApplicationContext context) {
@@ -275,29 +283,29 @@ class WorkerRuntimeTests {
 
 		final Map<Integer, Frames.Hello> hellos = new ConcurrentHashMap<>();
 
-		final Map<Integer, IpcServer.Connection> connections = new ConcurrentHashMap<>();
+		final Map<Integer, IpcPeer> connections = new ConcurrentHashMap<>();
 
 		private final Map<Integer, List<Object>> frames = new ConcurrentHashMap<>();
 
 		@Override
-		public @Nullable Object authenticate(IpcServer.Connection connection, Frames.Hello hello) {
+		public @Nullable Object authenticate(IpcPeer connection, Frames.Hello hello) {
 			if (!SECRET.equals(hello.secret())) {
 				return null;
 			}
 			this.hellos.put(hello.workerId(), hello);
 			this.connections.put(hello.workerId(), connection);
 			connection.send(new Frames.Welcome(MASTER_PID, this.intervals.getOrDefault(hello.workerId(), NEVER),
-					this.requestLimits.getOrDefault(hello.workerId(), 0L)));
+					this.requestLimits.getOrDefault(hello.workerId(), 0L), 1000));
 			return hello.workerId();
 		}
 
 		@Override
-		public void onFrame(IpcServer.Connection connection, Object frame) {
+		public void onFrame(IpcPeer connection, Object frame) {
 			frames((Integer) connection.getAttachment()).add(frame);
 		}
 
 		@Override
-		public void onClose(IpcServer.Connection connection, String reason) {
+		public void onClose(IpcPeer connection, String reason) {
 		}
 
 		List<Object> frames(int workerId) {

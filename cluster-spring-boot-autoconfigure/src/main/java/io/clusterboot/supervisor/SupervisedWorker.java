@@ -1,38 +1,39 @@
 package io.clusterboot.supervisor;
 
+import java.time.Instant;
+
+import org.jspecify.annotations.Nullable;
+
+import io.clusterboot.internal.ipc.IpcPeer;
+import io.clusterboot.internal.launch.WorkerProcess;
 import io.clusterboot.state.ExitCause;
+import io.clusterboot.state.SlotInfo;
 import io.clusterboot.state.WorkerExit;
 import io.clusterboot.state.WorkerInfo;
 import io.clusterboot.state.WorkerState;
 import io.clusterboot.state.WorkerStats;
 
-import java.time.Instant;
-
-import org.jspecify.annotations.Nullable;
-
-import io.clusterboot.internal.ipc.IpcServer;
-
 /**
  * One worker process as the supervisor tracks it. Only the supervisor's thread changes
- * it, except {@link #pid}, which the IPC thread reads to authenticate the worker.
+ * it, except {@link #pid}, which the channel's thread reads to authenticate the worker.
  */
-final class Worker {
+final class SupervisedWorker {
 
 	final int id;
 
 	final String secret;
 
-	final Instant forkedAt = Instant.now();
+	final Instant forkedAt;
 
-	final long forkedNanos = System.nanoTime();
+	final long forkedNanos;
 
 	volatile long pid = -1;
 
-	@Nullable Process process;
+	@Nullable WorkerProcess process;
 
 	WorkerState state = WorkerState.FORKED;
 
-	@Nullable IpcServer.Connection connection;
+	@Nullable IpcPeer connection;
 
 	boolean disconnected;
 
@@ -55,16 +56,24 @@ final class Worker {
 	 */
 	@Nullable ExitCause stopCause;
 
+	/**
+	 * When the master kills a worker that is on its way out but has not exited.
+	 */
 	long stopDeadlineNanos;
 
 	/**
-	 * Why the master decided to kill the worker (hung, unhealthy, boot timeout).
+	 * Why the master decided to kill the worker (hung, unhealthy, boot timeout, lost).
 	 */
 	@Nullable ExitCause killCause;
 
 	long killAtNanos;
 
 	boolean killed;
+
+	/**
+	 * Whether the worker said it was exiting of its own accord.
+	 */
+	boolean exiting;
 
 	@Nullable WorkerExit exit;
 
@@ -73,9 +82,11 @@ final class Worker {
 	 */
 	long requestLimit;
 
-	Worker(int id, String secret) {
+	SupervisedWorker(int id, String secret, Instant forkedAt, long forkedNanos) {
 		this.id = id;
 		this.secret = secret;
+		this.forkedAt = forkedAt;
+		this.forkedNanos = forkedNanos;
 	}
 
 	boolean isReady() {
@@ -86,14 +97,15 @@ final class Worker {
 		return this.stopCause != null || this.killCause != null;
 	}
 
-	WorkerInfo toInfo(int restarts, @Nullable WorkerExit lastExit) {
+	WorkerInfo toInfo(@Nullable SlotInfo slot) {
 		return new WorkerInfo(this.id, this.pid, this.state, this.forkedAt, this.listeningAt, this.host, this.port,
-				restarts, lastExit, this.stats, this.lastHeartbeatAt, this.exit);
+				(slot != null) ? slot.restarts() : 0, (slot != null) ? slot.lastExit() : null, this.stats,
+				this.lastHeartbeatAt, this.exit);
 	}
 
 	@Override
 	public String toString() {
-		return "worker " + this.id + " (pid " + this.pid + ")";
+		return WorkerInfo.label(this.id, this.pid);
 	}
 
 }

@@ -1,15 +1,14 @@
-package io.clusterboot.supervisor;
+package io.clusterboot.internal.launch;
 
 import java.io.IOException;
 import java.util.Map;
 
 /**
- * Starts worker processes for the {@link ClusterSupervisor}.
- *
- * @since 0.1.0
+ * Starts worker processes. The supervisor's only way to create a process: a test gives
+ * it fake processes instead.
  */
 @FunctionalInterface
-public interface WorkerLauncher {
+public interface WorkerProcesses {
 
 	/**
 	 * Start a worker.
@@ -19,6 +18,6 @@ public interface WorkerLauncher {
 	 * @return the started process
 	 * @throws IOException if the process cannot be started
 	 */
-	Process launch(int workerId, int workerCount, Map<String, String> environment) throws IOException;
+	WorkerProcess start(int workerId, int workerCount, Map<String, String> environment) throws IOException;
 
 }

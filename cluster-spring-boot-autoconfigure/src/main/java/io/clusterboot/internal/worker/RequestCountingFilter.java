@@ -1,4 +1,4 @@
-package io.clusterboot.worker;
+package io.clusterboot.internal.worker;
 
 import java.io.IOException;
 
@@ -11,9 +11,8 @@ import jakarta.servlet.ServletResponse;
 import org.springframework.core.Ordered;
 
 /**
- * Counts the requests a worker has served, for its heartbeats.
- *
- * @since 0.1.0
+ * Counts the requests a worker serves, and the ones in flight, for its heartbeats: a
+ * worker whose requests stop completing is hung even while it still sends heartbeats.
  */
 public class RequestCountingFilter implements Filter, Ordered {
 
@@ -30,9 +29,15 @@ public class RequestCountingFilter implements Filter, Ordered {
 	@Override
 	public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
 			throws IOException, ServletException {
-		// Counted as it arrives: a filter sees an asynchronous request only once
-		this.runtime.countRequest();
-		chain.doFilter(request, response);
+		// A filter sees an asynchronous request once, on its way in: it is in flight until
+		// the container thread is given back, which is what a hang would hold
+		this.runtime.requestStarted();
+		try {
+			chain.doFilter(request, response);
+		}
+		finally {
+			this.runtime.requestCompleted();
+		}
 	}
 
 	@Override

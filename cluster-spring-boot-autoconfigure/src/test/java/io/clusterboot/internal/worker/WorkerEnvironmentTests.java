@@ -1,4 +1,4 @@
-package io.clusterboot.worker;
+package io.clusterboot.internal.worker;
 
 import java.nio.file.Path;
 import java.util.Map;

@@ -1,0 +1,86 @@
+package io.clusterboot.autoconfigure;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.env.Environment;
+
+import io.clusterboot.master.MasterSettings;
+import io.clusterboot.supervisor.RestartBackoff;
+import io.clusterboot.supervisor.SupervisorSettings;
+
+/**
+ * Maps the {@code cluster.*} properties to the settings the master and its supervisor
+ * run with: the one place where {@link ClusterProperties} meets the code it configures.
+ *
+ * @since 0.1.0
+ */
+public final class ClusterSettings {
+
+	private ClusterSettings() {
+	}
+
+	/**
+	 * Bind the {@code cluster.*} properties of an environment, before any context exists.
+	 * @param environment the environment
+	 * @return the properties
+	 */
+	public static ClusterProperties bind(Environment environment) {
+		return Binder.get(environment)
+			.bind("cluster", Bindable.ofInstance(new ClusterProperties()))
+			.orElseGet(ClusterProperties::new);
+	}
+
+	/**
+	 * The master's settings.
+	 * @param properties the properties
+	 * @return the settings
+	 * @throws IllegalArgumentException naming the property that is out of range
+	 */
+	public static MasterSettings master(ClusterProperties properties) {
+		String pidFile = properties.getPidFile();
+		ClusterProperties.Worker worker = properties.getWorker();
+		return new MasterSettings(supervisor(properties),
+				(pidFile != null && !pidFile.isBlank()) ? Path.of(pidFile) : null, maxFrameSize(properties),
+				properties.getIpc().getHandshakeTimeout(), List.copyOf(worker.getJvmArgs()),
+				worker.isExitOnOutOfMemoryError(), worker.isHeapShare());
+	}
+
+	/**
+	 * The supervisor's settings.
+	 * @param properties the properties
+	 * @return the settings
+	 * @throws IllegalArgumentException naming the property that is out of range
+	 */
+	public static SupervisorSettings supervisor(ClusterProperties properties) {
+		WorkerCount workers = properties.getWorkers();
+		if (workers == null || !workers.isClustered()) {
+			throw new IllegalArgumentException("cluster.workers must be 'auto' or a positive number to supervise");
+		}
+		ClusterProperties.Worker worker = properties.getWorker();
+		ClusterProperties.Restart restart = properties.getRestart();
+		return new SupervisorSettings(workers.resolve(),
+				(properties.getMaxWorkers() != null) ? properties.getMaxWorkers()
+						: ClusterProperties.defaultMaxWorkers(),
+				properties.getShutdownTimeout(), worker.getBootTimeout(), worker.getTimeout(),
+				worker.getHeartbeatInterval(), properties.getIpc().getMaxPendingMessages(),
+				properties.getMetrics().getScrapeTimeout(),
+				new SupervisorSettings.Restart(
+						new RestartBackoff(restart.getInitialDelay(), restart.getMultiplier(), restart.getMaxDelay()),
+						restart.getResetAfter(), restart.getMaxBootFailures()),
+				new SupervisorSettings.Recycling(worker.getMaxRequests(), worker.getMaxRequestsJitter(),
+						worker.getMaxMemory(), worker.getMaxLifetime()));
+	}
+
+	/**
+	 * The largest IPC frame, in bytes.
+	 * @param properties the properties
+	 * @return the limit
+	 */
+	public static int maxFrameSize(ClusterProperties properties) {
+		return Math.toIntExact(properties.getIpc().getMaxFrameSize().toBytes());
+	}
+
+}

@@ -1,0 +1,27 @@
+package io.clusterboot.master;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+import io.clusterboot.supervisor.SupervisorSettings;
+
+/**
+ * How the master runs, as the auto-configuration maps it from the {@code cluster.*}
+ * properties.
+ *
+ * @param supervisor how the supervisor runs the workers
+ * @param pidFile where to write the master's pid, or {@code null}
+ * @param maxFrameSize the largest IPC frame either side may send, in bytes
+ * @param handshakeTimeout how long a new IPC connection has to introduce itself
+ * @param workerJvmArgs JVM options added for workers only
+ * @param exitOnOutOfMemoryError whether workers exit when they run out of memory
+ * @param heapShare whether workers get a fair share of the memory limit
+ * @since 0.1.0
+ */
+public record MasterSettings(SupervisorSettings supervisor, @Nullable Path pidFile, int maxFrameSize,
+		Duration handshakeTimeout, List<String> workerJvmArgs, boolean exitOnOutOfMemoryError, boolean heapShare) {
+
+}

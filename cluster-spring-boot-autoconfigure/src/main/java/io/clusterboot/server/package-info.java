@@ -1,0 +1,8 @@
+/**
+ * What the kernel says about sharing a port: whether it can be shared, who holds it, and
+ * whether queued connections move to a sibling listener when one closes.
+ */
+@NullMarked
+package io.clusterboot.server;
+
+import org.jspecify.annotations.NullMarked;
