@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.function.ToDoubleFunction;
 
 import io.micrometer.core.instrument.FunctionCounter;
@@ -23,18 +24,34 @@ import io.clusterboot.worker.WorkerRuntime;
 
 /**
  * {@link MeterBinder} for the whole cluster, from the state the master keeps every worker
- * up to date with. All its meters are named {@code cluster.*}: they describe the cluster,
- * not the worker that reports them, so they carry no {@code worker} tag of the reporting
- * worker and appear once in the cluster-wide Prometheus scrape.
+ * up to date with. Its meters, the {@link #METER_NAMES}, describe the cluster, not the
+ * worker that reports them, so they carry no {@code worker} tag of the reporting worker
+ * and appear once in the cluster-wide Prometheus scrape.
  *
  * @since 0.1.0
  */
 public class ClusterMetrics implements MeterBinder {
 
 	/**
-	 * Prefix of every cluster-wide meter.
+	 * Names of the meters this binder registers. Other meters, even if named
+	 * {@code cluster.*}, are a worker's own.
 	 */
-	public static final String PREFIX = "cluster.";
+	public static final Set<String> METER_NAMES = Set.of("cluster.workers", "cluster.workers.target",
+			"cluster.worker.restarts", "cluster.worker.exits", "cluster.rollouts", "cluster.ipc.messages",
+			"cluster.worker.heartbeat.age");
+
+	/**
+	 * Names of the Prometheus metric families of the cluster as a whole: those of the
+	 * {@link #METER_NAMES} in the Prometheus text and OpenMetrics formats (a counter's
+	 * family is {@code x_total} and {@code x_created} in the former, {@code x} in the
+	 * latter), and the families the cluster-wide scrape adds.
+	 */
+	public static final Set<String> PROMETHEUS_FAMILY_NAMES = Set.of("cluster_workers", "cluster_workers_target",
+			"cluster_worker_restarts", "cluster_worker_restarts_total", "cluster_worker_restarts_created",
+			"cluster_worker_exits", "cluster_worker_exits_total", "cluster_worker_exits_created", "cluster_rollouts",
+			"cluster_rollouts_total", "cluster_rollouts_created", "cluster_ipc_messages", "cluster_ipc_messages_total",
+			"cluster_ipc_messages_created", "cluster_worker_heartbeat_age_seconds", "cluster_scrape_worker_up",
+			"cluster_scrape_type_conflict");
 
 	private final WorkerRuntime runtime;
 

@@ -39,8 +39,6 @@ public class ClusterPrometheusScrapeEndpoint extends PrometheusScrapeEndpoint {
 
 	private static final Log logger = LogFactory.getLog(ClusterPrometheusScrapeEndpoint.class);
 
-	private static final String CLUSTER_FAMILY_PREFIX = "cluster_";
-
 	private final WorkerRuntime runtime;
 
 	private final Duration timeout;
@@ -75,7 +73,7 @@ public class ClusterPrometheusScrapeEndpoint extends PrometheusScrapeEndpoint {
 		up.add(upSample(this.runtime.getWorkerId(), true));
 		others.forEach((workerId, text) -> {
 			if (text != null) {
-				merger.add(text, (name) -> !name.startsWith(CLUSTER_FAMILY_PREFIX));
+				merger.add(text, (name) -> !ClusterMetrics.PROMETHEUS_FAMILY_NAMES.contains(name));
 			}
 			up.add(upSample(workerId, text != null));
 		});

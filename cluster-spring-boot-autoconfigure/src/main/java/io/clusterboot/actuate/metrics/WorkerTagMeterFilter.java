@@ -6,8 +6,7 @@ import io.micrometer.core.instrument.config.MeterFilter;
 
 /**
  * Tags every meter of a worker with {@code worker=<id>}, so that each worker's series
- * stay apart once gathered, except the cluster-wide {@code cluster.*} meters of
- * {@link ClusterMetrics}.
+ * stay apart once gathered, except the cluster-wide meters of {@link ClusterMetrics}.
  *
  * @since 0.1.0
  */
@@ -25,7 +24,7 @@ public class WorkerTagMeterFilter implements MeterFilter {
 
 	@Override
 	public Meter.Id map(Meter.Id id) {
-		if (id.getName().startsWith(ClusterMetrics.PREFIX)) {
+		if (ClusterMetrics.METER_NAMES.contains(id.getName())) {
 			return id;
 		}
 		return id.withTag(this.tag);
