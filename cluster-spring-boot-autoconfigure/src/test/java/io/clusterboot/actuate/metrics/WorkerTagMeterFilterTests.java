@@ -38,4 +38,11 @@ class WorkerTagMeterFilterTests {
 		assertThat(this.registry.get("cluster.orders").counter().getId().getTag("worker")).isEqualTo("3");
 	}
 
+	@Test
+	void keepsAUsersWorkerTagAndTagsTheMeterWithTheClusterWorker() {
+		this.registry.counter("jobs", "worker", "billing");
+		assertThat(this.registry.get("jobs").counter().getId().getTags())
+			.containsExactlyInAnyOrder(Tag.of("worker", "billing"), Tag.of("cluster.worker", "3"));
+	}
+
 }
