@@ -1,16 +1,19 @@
 package io.clusterboot.actuate.metrics;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Merges the Prometheus text (0.0.4) or OpenMetrics expositions of several workers into
- * one valid exposition: every metric family appears once, with its {@code # HELP} and
- * {@code # TYPE} lines, followed by the samples of all workers (which their
- * {@code worker} label keeps apart).
+ * one valid exposition: every metric family appears once, with its {@code # HELP},
+ * {@code # TYPE} and {@code # UNIT} lines, followed by the samples of all workers (which
+ * their {@code worker} label keeps apart).
  *
  * @since 0.1.0
  */
@@ -23,38 +26,22 @@ public final class PrometheusTextMerger {
 	private boolean openMetrics;
 
 	/**
-	 * Add one exposition.
+	 * Add one exposition. Where expositions disagree, the first one added wins: a family
+	 * keeps the description it has there, and of several samples of one series (a sample
+	 * name and a label set, in any order) only the first is kept.
 	 * @param exposition the text of one worker's scrape
 	 * @param keep which families to take from it, by name
 	 * @return this merger
 	 */
 	public PrometheusTextMerger add(String exposition, Predicate<String> keep) {
-		Family current = null;
-		for (String line : exposition.split("\n")) {
-			if (line.isEmpty()) {
-				continue;
-			}
-			if (line.equals(EOF)) {
-				this.openMetrics = true;
-				continue;
-			}
-			if (line.startsWith("# ")) {
-				String name = familyName(line);
-				if (name == null) {
-					continue;
+		Exposition parsed = new Exposition(exposition);
+		this.openMetrics |= parsed.openMetrics;
+		for (Family family : parsed.families.values()) {
+			if (keep.test(family.name)) {
+				Family merged = this.families.putIfAbsent(family.name, family);
+				if (merged != null) {
+					family.samples.forEach(merged.samples::putIfAbsent);
 				}
-				if (current == null || !current.name.equals(name)) {
-					current = keep.test(name) ? this.families.computeIfAbsent(name, Family::new) : null;
-					if (current != null) {
-						current.startSource();
-					}
-				}
-				if (current != null) {
-					current.header(line);
-				}
-			}
-			else if (current != null) {
-				current.samples.add(line);
 			}
 		}
 		return this;
@@ -69,12 +56,11 @@ public final class PrometheusTextMerger {
 	 * @return this merger
 	 */
 	public PrometheusTextMerger add(String name, String help, String type, List<String> samples) {
-		Family family = this.families.computeIfAbsent(name, Family::new);
-		family.startSource();
-		family.header("# HELP " + name + " " + help);
-		family.header("# TYPE " + name + " " + type);
-		family.samples.addAll(samples);
-		return this;
+		StringBuilder exposition = new StringBuilder();
+		exposition.append("# HELP ").append(name).append(' ').append(help).append('\n');
+		exposition.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+		samples.forEach((sample) -> exposition.append(sample).append('\n'));
+		return add(exposition.toString(), (family) -> true);
 	}
 
 	/**
@@ -84,8 +70,8 @@ public final class PrometheusTextMerger {
 	public String merge() {
 		StringBuilder merged = new StringBuilder();
 		for (Family family : this.families.values()) {
-			family.headers.forEach((line) -> merged.append(line).append('\n'));
-			family.samples.forEach((line) -> merged.append(line).append('\n'));
+			family.metadata.values().forEach((line) -> merged.append(line).append('\n'));
+			family.samples.values().forEach((line) -> merged.append(line).append('\n'));
 		}
 		if (this.openMetrics) {
 			merged.append(EOF).append('\n');
@@ -94,40 +80,129 @@ public final class PrometheusTextMerger {
 	}
 
 	/**
-	 * The family a comment line introduces: {@code # HELP name ...}, {@code # TYPE name
-	 * ...} or {@code # UNIT name ...}.
+	 * The families of one exposition, each with its metadata lines and its samples by
+	 * series.
 	 */
-	private static String familyName(String line) {
-		String[] words = line.split(" ", 4);
-		if (words.length < 3 || !(words[1].equals("HELP") || words[1].equals("TYPE") || words[1].equals("UNIT"))) {
-			return null;
+	private static final class Exposition {
+
+		private final Map<String, Family> families = new LinkedHashMap<>();
+
+		private boolean openMetrics;
+
+		Exposition(String text) {
+			Family current = null;
+			for (String line : text.split("\n")) {
+				if (line.equals(EOF)) {
+					this.openMetrics = true;
+					return;
+				}
+				if (line.startsWith("#")) {
+					String[] words = line.split(" ", 4);
+					if (words.length >= 3 && Family.METADATA.contains(words[1])) {
+						current = this.families.computeIfAbsent(words[2], Family::new);
+						current.metadata(words, line);
+					}
+				}
+				else if (!line.isBlank()) {
+					int nameEnd = nameEnd(line);
+					String name = line.substring(0, nameEnd);
+					if (current == null || !current.hasSample(name)) {
+						current = this.families.computeIfAbsent(name, Family::new);
+					}
+					current.samples.putIfAbsent(series(line, nameEnd), line);
+				}
+			}
 		}
-		return words[2];
+
+		private static int nameEnd(String line) {
+			int end = 0;
+			while (end < line.length() && line.charAt(end) != '{' && !Character.isWhitespace(line.charAt(end))) {
+				end++;
+			}
+			return end;
+		}
+
+		/**
+		 * The series a sample is of: its name and its labels, sorted so that their order
+		 * does not matter. Label values stay escaped, as each has only one escaped form.
+		 */
+		private static String series(String line, int nameEnd) {
+			if (nameEnd == line.length() || line.charAt(nameEnd) != '{') {
+				return line.substring(0, nameEnd);
+			}
+			List<String> labels = new ArrayList<>();
+			int at = skipSpaces(line, nameEnd + 1);
+			while (at < line.length() && line.charAt(at) != '}') {
+				int equals = line.indexOf('=', at);
+				int open = (equals != -1) ? skipSpaces(line, equals + 1) : line.length();
+				if (open == line.length() || line.charAt(open) != '"') {
+					return line;
+				}
+				int close = open + 1;
+				while (close < line.length() && line.charAt(close) != '"') {
+					close += (line.charAt(close) == '\\') ? 2 : 1;
+				}
+				if (close >= line.length()) {
+					return line;
+				}
+				labels.add(line.substring(at, equals).strip() + "=" + line.substring(open, close + 1));
+				at = skipSpaces(line, close + 1);
+				if (at < line.length() && line.charAt(at) == ',') {
+					at = skipSpaces(line, at + 1);
+				}
+			}
+			Collections.sort(labels);
+			return line.substring(0, nameEnd) + labels;
+		}
+
+		private static int skipSpaces(String line, int from) {
+			int at = from;
+			while (at < line.length() && Character.isWhitespace(line.charAt(at))) {
+				at++;
+			}
+			return at;
+		}
+
 	}
 
 	private static final class Family {
 
+		private static final List<String> METADATA = List.of("HELP", "TYPE", "UNIT");
+
+		private static final Map<String, List<String>> SAMPLE_SUFFIXES = Map.of("counter",
+				List.of("_total", "_created"), "histogram", List.of("_bucket", "_count", "_sum", "_created"),
+				"gaugehistogram", List.of("_bucket", "_gcount", "_gsum"), "summary",
+				List.of("_count", "_sum", "_created"), "info", List.of("_info"));
+
 		private final String name;
 
-		private final List<String> headers = new ArrayList<>();
+		private final Map<String, String> metadata = new LinkedHashMap<>();
 
-		private final List<String> samples = new ArrayList<>();
+		private final Map<String, String> samples = new LinkedHashMap<>();
 
-		private int sources;
+		private @Nullable String type;
 
 		Family(String name) {
 			this.name = name;
 		}
 
-		void startSource() {
-			this.sources++;
+		void metadata(String[] words, String line) {
+			if (this.metadata.putIfAbsent(words[1], line) == null && words[1].equals("TYPE") && words.length == 4) {
+				this.type = words[3].strip();
+			}
 		}
 
-		void header(String line) {
-			// Every worker describes the family the same way; the first description is kept
-			if (this.sources == 1) {
-				this.headers.add(line);
+		/**
+		 * Whether a sample of this name belongs to this family, such as
+		 * {@code x_bucket} to a histogram {@code x}.
+		 */
+		boolean hasSample(String sampleName) {
+			if (sampleName.equals(this.name)) {
+				return true;
 			}
+			List<String> suffixes = (this.type != null) ? SAMPLE_SUFFIXES.getOrDefault(this.type, List.of())
+					: List.of();
+			return sampleName.startsWith(this.name) && suffixes.contains(sampleName.substring(this.name.length()));
 		}
 
 	}
