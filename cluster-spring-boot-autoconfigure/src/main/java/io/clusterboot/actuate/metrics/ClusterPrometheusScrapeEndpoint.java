@@ -68,12 +68,14 @@ public class ClusterPrometheusScrapeEndpoint extends PrometheusScrapeEndpoint {
 				textFormat.name(), includedNames, this.timeout.plusSeconds(1));
 		String local = localScrape(textFormat, includedNames);
 		Map<Integer, String> others = othersFrom(gathering);
-		PrometheusTextMerger merger = new PrometheusTextMerger().add(local, (name) -> true);
+		PrometheusTextMerger merger = new PrometheusTextMerger().add(local,
+				String.valueOf(this.runtime.getWorkerId()), (name) -> true);
 		List<String> up = new ArrayList<>();
 		up.add(upSample(this.runtime.getWorkerId(), true));
 		others.forEach((workerId, text) -> {
 			if (text != null) {
-				merger.add(text, (name) -> !ClusterMetrics.PROMETHEUS_FAMILY_NAMES.contains(name));
+				merger.add(text, String.valueOf(workerId),
+						(name) -> !ClusterMetrics.PROMETHEUS_FAMILY_NAMES.contains(name));
 			}
 			up.add(upSample(workerId, text != null));
 		});

@@ -3,8 +3,11 @@ package io.clusterboot.actuate.metrics;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.function.Predicate;
 
 import org.jspecify.annotations.Nullable;
@@ -21,46 +24,73 @@ public final class PrometheusTextMerger {
 
 	private static final String EOF = "# EOF";
 
+	private static final String TYPE_CONFLICT = "cluster_scrape_type_conflict";
+
+	private static final String TYPE_CONFLICT_HELP = "Families whose samples from a worker were left out, "
+			+ "as it gives them another type";
+
 	private final Map<String, Family> families = new LinkedHashMap<>();
+
+	private final Set<String> typeConflicts = new LinkedHashSet<>();
 
 	private boolean openMetrics;
 
 	/**
 	 * Add one exposition. Where expositions disagree, the first one added wins: a family
-	 * keeps the description it has there, and of several samples of one series (a sample
-	 * name and a label set, in any order) only the first is kept.
+	 * keeps the description and type it has there, and of several samples of one series
+	 * (a sample name and a label set, in any order) only the first is kept. The samples
+	 * of a family that a later exposition gives another type are left out, and shown as
+	 * {@code cluster_scrape_type_conflict{family="x",worker="n"} 1}.
 	 * @param exposition the text of one worker's scrape
+	 * @param worker the worker it comes from, as its {@code worker} label reads
 	 * @param keep which families to take from it, by name
 	 * @return this merger
 	 */
-	public PrometheusTextMerger add(String exposition, Predicate<String> keep) {
-		Exposition parsed = new Exposition(exposition);
-		this.openMetrics |= parsed.openMetrics;
-		for (Family family : parsed.families.values()) {
-			if (keep.test(family.name)) {
-				Family merged = this.families.putIfAbsent(family.name, family);
-				if (merged != null) {
-					family.samples.forEach(merged.samples::putIfAbsent);
-				}
-			}
-		}
-		return this;
+	public PrometheusTextMerger add(String exposition, String worker, Predicate<String> keep) {
+		return add(new Exposition(exposition), worker, keep);
 	}
 
 	/**
-	 * Add a family of this merger's own.
+	 * Add a family of this merger's own. Like a worker's, its samples are left out if the
+	 * family was added with another type.
 	 * @param name the family name
-	 * @param help its description
+	 * @param help its description, escaped here for the format of the expositions added
+	 * before
 	 * @param type its type ({@code gauge}, {@code counter})
 	 * @param samples its sample lines
 	 * @return this merger
 	 */
 	public PrometheusTextMerger add(String name, String help, String type, List<String> samples) {
 		StringBuilder exposition = new StringBuilder();
-		exposition.append("# HELP ").append(name).append(' ').append(help).append('\n');
+		// The 0.0.4 format has no escaped quote: a backslash before one would show
+		exposition.append("# HELP ").append(name).append(' ').append(escape(help, this.openMetrics)).append('\n');
 		exposition.append("# TYPE ").append(name).append(' ').append(type).append('\n');
 		samples.forEach((sample) -> exposition.append(sample).append('\n'));
-		return add(exposition.toString(), (family) -> true);
+		return add(new Exposition(exposition.toString()), null, (family) -> true);
+	}
+
+	private PrometheusTextMerger add(Exposition exposition, @Nullable String worker, Predicate<String> keep) {
+		this.openMetrics |= exposition.openMetrics;
+		for (Family family : exposition.families.values()) {
+			if (keep.test(family.name)) {
+				add(family, worker);
+			}
+		}
+		return this;
+	}
+
+	private void add(Family family, @Nullable String worker) {
+		Family merged = this.families.putIfAbsent(family.name, family);
+		if (merged == null) {
+			return;
+		}
+		if (Objects.equals(merged.type, family.type)) {
+			family.samples.forEach(merged.samples::putIfAbsent);
+		}
+		else {
+			String labels = "family=\"" + escape(family.name, true) + "\"";
+			this.typeConflicts.add((worker != null) ? labels + ",worker=\"" + escape(worker, true) + "\"" : labels);
+		}
 	}
 
 	/**
@@ -73,10 +103,20 @@ public final class PrometheusTextMerger {
 			family.metadata.values().forEach((line) -> merged.append(line).append('\n'));
 			family.samples.values().forEach((line) -> merged.append(line).append('\n'));
 		}
+		if (!this.typeConflicts.isEmpty()) {
+			merged.append("# HELP " + TYPE_CONFLICT + " " + TYPE_CONFLICT_HELP + "\n");
+			merged.append("# TYPE " + TYPE_CONFLICT + " gauge\n");
+			this.typeConflicts.forEach((labels) -> merged.append(TYPE_CONFLICT + "{" + labels + "} 1\n"));
+		}
 		if (this.openMetrics) {
 			merged.append(EOF).append('\n');
 		}
 		return merged.toString();
+	}
+
+	private static String escape(String text, boolean quotes) {
+		String escaped = text.replace("\\", "\\\\").replace("\n", "\\n");
+		return quotes ? escaped.replace("\"", "\\\"") : escaped;
 	}
 
 	/**
@@ -94,7 +134,7 @@ public final class PrometheusTextMerger {
 			for (String line : text.split("\n")) {
 				if (line.equals(EOF)) {
 					this.openMetrics = true;
-					return;
+					break;
 				}
 				if (line.startsWith("#")) {
 					String[] words = line.split(" ", 4);
@@ -165,6 +205,9 @@ public final class PrometheusTextMerger {
 
 	}
 
+	/**
+	 * A metric family: its metadata lines by keyword, and its sample lines by series.
+	 */
 	private static final class Family {
 
 		private static final List<String> METADATA = List.of("HELP", "TYPE", "UNIT");
@@ -200,9 +243,11 @@ public final class PrometheusTextMerger {
 			if (sampleName.equals(this.name)) {
 				return true;
 			}
-			List<String> suffixes = (this.type != null) ? SAMPLE_SUFFIXES.getOrDefault(this.type, List.of())
-					: List.of();
-			return sampleName.startsWith(this.name) && suffixes.contains(sampleName.substring(this.name.length()));
+			if (this.type == null || !sampleName.startsWith(this.name)) {
+				return false;
+			}
+			String suffix = sampleName.substring(this.name.length());
+			return SAMPLE_SUFFIXES.getOrDefault(this.type, List.of()).contains(suffix);
 		}
 
 	}

@@ -52,6 +52,20 @@ class ClusterPrometheusScrapeEndpointTests {
 			.containsExactly("cluster_orders_total{worker=\"1\"} 1.0", "cluster_orders_total{worker=\"2\"} 5.0");
 	}
 
+	@Test
+	void showsWhichWorkerGivesAFamilyAnotherType() {
+		this.registry.gauge("queue.size", 3);
+		String scrape = scrape("""
+				# HELP queue_size
+				# TYPE queue_size counter
+				queue_size 5.0
+				""");
+		assertThat(scrape.lines().filter((line) -> line.startsWith("queue_size")))
+			.containsExactly("queue_size 3.0");
+		assertThat(scrape.lines().filter((line) -> line.startsWith("cluster_scrape_type_conflict")))
+			.containsExactly("cluster_scrape_type_conflict{family=\"queue_size\",worker=\"2\"} 1");
+	}
+
 	private String scrape(String otherWorker) {
 		given(this.runtime.getWorkerId()).willReturn(1);
 		given(this.runtime.request(any(), any(), any(), any(), any(), any())).willReturn(

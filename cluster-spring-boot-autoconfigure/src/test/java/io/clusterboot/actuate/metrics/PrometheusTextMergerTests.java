@@ -105,6 +105,74 @@ class PrometheusTextMergerTests {
 	}
 
 	@Test
+	void leavesOutTheSamplesOfAWorkerThatGivesAFamilyAnotherTypeAndSaysSo() {
+		assertThat(merge("""
+				# TYPE queue_size gauge
+				queue_size{worker="1"} 3.0
+				# TYPE up gauge
+				up{worker="1"} 1
+				""", """
+				# TYPE queue_size counter
+				queue_size{worker="2"} 4.0
+				# TYPE up gauge
+				up{worker="2"} 1
+				""")).isEqualTo("""
+				# TYPE queue_size gauge
+				queue_size{worker="1"} 3.0
+				# TYPE up gauge
+				up{worker="1"} 1
+				up{worker="2"} 1
+				# HELP cluster_scrape_type_conflict Families whose samples from a worker were left out, as it gives them another type
+				# TYPE cluster_scrape_type_conflict gauge
+				cluster_scrape_type_conflict{family="queue_size",worker="2"} 1
+				""");
+	}
+
+	@Test
+	void saysOnceForEachFamilyAndWorkerThatSamplesWereLeftOut() {
+		String histogram = """
+				# TYPE http_seconds histogram
+				http_seconds_count{worker="%1$s"} 2
+				# TYPE http_active gauge
+				http_active{worker="%1$s"} 2
+				# EOF
+				""";
+		String summary = """
+				# TYPE http_seconds summary
+				http_seconds_count{worker="%1$s"} 2
+				# TYPE http_active counter
+				http_active_total{worker="%1$s"} 2
+				# EOF
+				""";
+		PrometheusTextMerger merger = new PrometheusTextMerger().add(histogram.formatted(1), "1", (name) -> true)
+			.add(summary.formatted(2), "2", (name) -> true)
+			.add(summary.formatted(2), "2", (name) -> true)
+			.add(summary.formatted(3), "3", (name) -> true);
+		assertThat(merger.merge()).isEqualTo("""
+				# TYPE http_seconds histogram
+				http_seconds_count{worker="1"} 2
+				# TYPE http_active gauge
+				http_active{worker="1"} 2
+				# HELP cluster_scrape_type_conflict Families whose samples from a worker were left out, as it gives them another type
+				# TYPE cluster_scrape_type_conflict gauge
+				cluster_scrape_type_conflict{family="http_seconds",worker="2"} 1
+				cluster_scrape_type_conflict{family="http_active",worker="2"} 1
+				cluster_scrape_type_conflict{family="http_seconds",worker="3"} 1
+				cluster_scrape_type_conflict{family="http_active",worker="3"} 1
+				# EOF
+				""");
+	}
+
+	@Test
+	void escapesTheWorkerOfATypeConflict() {
+		PrometheusTextMerger merger = new PrometheusTextMerger().add("# TYPE up gauge\nup 1\n", "1", (name) -> true)
+			.add("# TYPE up counter\nup 1\n", "a\"b\\c\nd", (name) -> true);
+		assertThat(merger.merge()).endsWith("""
+				cluster_scrape_type_conflict{family="up",worker="a\\"b\\\\c\\nd"} 1
+				""");
+	}
+
+	@Test
 	void mergesHistograms() {
 		String worker = """
 				# HELP http_seconds Requests
@@ -250,7 +318,7 @@ class PrometheusTextMergerTests {
 				cluster_workers 2.0
 				# TYPE restarts counter
 				restarts_total 1.0
-				""", (name) -> true).add("""
+				""", "1", (name) -> true).add("""
 				# TYPE cluster_workers gauge
 				cluster_workers 3.0
 				# TYPE restarts counter
@@ -259,7 +327,7 @@ class PrometheusTextMergerTests {
 				# TYPE up gauge
 				up 1
 				# EOF
-				""", (name) -> !name.equals("cluster_workers") && !name.equals("restarts"));
+				""", "2", (name) -> !name.equals("cluster_workers") && !name.equals("restarts"));
 		assertThat(merger.merge()).isEqualTo("""
 				# TYPE cluster_workers gauge
 				cluster_workers 2.0
@@ -273,7 +341,7 @@ class PrometheusTextMergerTests {
 
 	@Test
 	void addsAFamilyOfItsOwn() {
-		PrometheusTextMerger merger = new PrometheusTextMerger().add("# TYPE up gauge\nup 1\n", (name) -> true)
+		PrometheusTextMerger merger = new PrometheusTextMerger().add("# TYPE up gauge\nup 1\n", "1", (name) -> true)
 			.add("scrape_up", "Whether a worker answered", "gauge", List.of("scrape_up{worker=\"1\"} 1"));
 		assertThat(merger.merge()).isEqualTo("""
 				# TYPE up gauge
@@ -284,10 +352,35 @@ class PrometheusTextMergerTests {
 				""");
 	}
 
+	@Test
+	void escapesTheDescriptionOfAFamilyOfItsOwn() {
+		PrometheusTextMerger merger = new PrometheusTextMerger().add("scrape_up", "Whether a worker answered,\nC:\\ (1)",
+				"gauge", List.of("scrape_up 1"));
+		assertThat(merger.merge()).isEqualTo("""
+				# HELP scrape_up Whether a worker answered,\\nC:\\\\ (1)
+				# TYPE scrape_up gauge
+				scrape_up 1
+				""");
+	}
+
+	@Test
+	void leavesOutAFamilyOfItsOwnThatAWorkerGivesAnotherType() {
+		PrometheusTextMerger merger = new PrometheusTextMerger().add("# TYPE scrape_up counter\nscrape_up 1\n", "1",
+				(name) -> true)
+			.add("scrape_up", "Whether a worker answered", "gauge", List.of("scrape_up{worker=\"1\"} 1"));
+		assertThat(merger.merge()).isEqualTo("""
+				# TYPE scrape_up counter
+				scrape_up 1
+				# HELP cluster_scrape_type_conflict Families whose samples from a worker were left out, as it gives them another type
+				# TYPE cluster_scrape_type_conflict gauge
+				cluster_scrape_type_conflict{family="scrape_up"} 1
+				""");
+	}
+
 	private static String merge(String... expositions) {
 		PrometheusTextMerger merger = new PrometheusTextMerger();
-		for (String exposition : expositions) {
-			merger.add(exposition, (name) -> true);
+		for (int i = 0; i < expositions.length; i++) {
+			merger.add(expositions[i], String.valueOf(i + 1), (name) -> true);
 		}
 		return merger.merge();
 	}
