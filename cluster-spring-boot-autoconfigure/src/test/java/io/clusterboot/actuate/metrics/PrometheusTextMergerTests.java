@@ -1,8 +1,15 @@
 package io.clusterboot.actuate.metrics;
 
+import java.time.Duration;
 import java.util.List;
 
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -354,8 +361,8 @@ class PrometheusTextMergerTests {
 
 	@Test
 	void escapesTheDescriptionOfAFamilyOfItsOwn() {
-		PrometheusTextMerger merger = new PrometheusTextMerger().add("scrape_up", "Whether a worker answered,\nC:\\ (1)",
-				"gauge", List.of("scrape_up 1"));
+		PrometheusTextMerger merger = new PrometheusTextMerger().add("scrape_up",
+				"Whether a worker answered,\nC:\\ (1)", "gauge", List.of("scrape_up 1"));
 		assertThat(merger.merge()).isEqualTo("""
 				# HELP scrape_up Whether a worker answered,\\nC:\\\\ (1)
 				# TYPE scrape_up gauge
@@ -375,6 +382,43 @@ class PrometheusTextMergerTests {
 				# TYPE cluster_scrape_type_conflict gauge
 				cluster_scrape_type_conflict{family="scrape_up"} 1
 				""");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "text/plain; version=0.0.4", "application/openmetrics-text; version=1.0.0" })
+	void mergesTheScrapesOfMicrometer(String contentType) {
+		String first = scrape(1, contentType);
+		String second = scrape(2, contentType);
+		String merged = merge(first, second);
+		assertThat(types(merged)).doesNotHaveDuplicates().hasSameSizeAs(types(first));
+		assertThat(samples(merged)).hasSize(samples(first).size() + samples(second).size());
+		String family = "";
+		for (String line : merged.lines().toList()) {
+			if (line.startsWith("# TYPE ")) {
+				family = line.split(" ")[2];
+			}
+			else if (!line.startsWith("#")) {
+				assertThat(line).startsWith(family);
+			}
+		}
+	}
+
+	private static String scrape(int worker, String contentType) {
+		PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+		registry.config().meterFilter(new WorkerTagMeterFilter(worker));
+		Timer.builder("http.requests").publishPercentileHistogram().register(registry).record(Duration.ofMillis(5));
+		registry.counter("orders", "region", "eu").increment();
+		registry.gauge("queue.size", worker);
+		DistributionSummary.builder("payload").baseUnit("bytes").register(registry).record(100);
+		return registry.scrape(contentType);
+	}
+
+	private static List<String> types(String exposition) {
+		return exposition.lines().filter((line) -> line.startsWith("# TYPE ")).toList();
+	}
+
+	private static List<String> samples(String exposition) {
+		return exposition.lines().filter((line) -> !line.isEmpty() && !line.startsWith("#")).toList();
 	}
 
 	private static String merge(String... expositions) {
