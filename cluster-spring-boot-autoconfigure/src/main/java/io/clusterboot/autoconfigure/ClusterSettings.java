@@ -7,7 +7,7 @@ import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
 
-import io.clusterboot.master.MasterSettings;
+import io.clusterboot.internal.master.MasterSettings;
 import io.clusterboot.supervisor.RestartBackoff;
 import io.clusterboot.supervisor.SupervisorSettings;
 

@@ -1,5 +1,5 @@
 /**
- * The master process: bootstrap, its own context and the {@link io.clusterboot.master.ClusterMaster} stereotype.
+ * Beans of the master process: the {@link io.clusterboot.master.ClusterMaster} stereotype.
  */
 @NullMarked
 package io.clusterboot.master;

@@ -23,9 +23,9 @@ import org.springframework.core.env.MapPropertySource;
 import io.clusterboot.autoconfigure.ClusterProperties;
 import io.clusterboot.autoconfigure.ClusterSettings;
 import io.clusterboot.event.ClusterEventPublisher;
+import io.clusterboot.internal.master.MasterBootstrap;
 import io.clusterboot.internal.worker.WorkerEnvironment;
 import io.clusterboot.internal.worker.WorkerRuntime;
-import io.clusterboot.master.MasterBootstrap;
 
 /**
  * Decides, as soon as the environment is complete and logging is initialised, what this

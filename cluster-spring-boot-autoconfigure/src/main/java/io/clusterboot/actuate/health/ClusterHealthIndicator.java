@@ -11,6 +11,7 @@ import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
 import io.clusterboot.state.ClusterSnapshot;
+import io.clusterboot.state.SlotInfo;
 import io.clusterboot.state.WorkerInfo;
 import io.clusterboot.worker.MasterLink;
 
@@ -24,7 +25,7 @@ import io.clusterboot.worker.MasterLink;
  */
 public class ClusterHealthIndicator extends AbstractHealthIndicator {
 
-	private final @Nullable MasterLink runtime;
+	private final @Nullable MasterLink master;
 
 	private final int minWorkers;
 
@@ -32,25 +33,25 @@ public class ClusterHealthIndicator extends AbstractHealthIndicator {
 
 	/**
 	 * Create an indicator.
-	 * @param runtime the worker's link to its master, or {@code null} in a single process
+	 * @param master the worker's link to its master, or {@code null} in a single process
 	 * @param minWorkers listening workers needed for UP
 	 * @param heartbeatInterval the interval at which the master refreshes its state
 	 */
-	public ClusterHealthIndicator(@Nullable MasterLink runtime, int minWorkers, Duration heartbeatInterval) {
+	public ClusterHealthIndicator(@Nullable MasterLink master, int minWorkers, Duration heartbeatInterval) {
 		super("Cluster health check failed");
-		this.runtime = runtime;
+		this.master = master;
 		this.minWorkers = minWorkers;
 		this.maxStateAge = heartbeatInterval.multipliedBy(3).plusSeconds(1);
 	}
 
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
-		if (this.runtime == null) {
+		if (this.master == null) {
 			builder.up().withDetail("role", "standalone");
 			return;
 		}
-		ClusterSnapshot snapshot = this.runtime.getState();
-		Duration age = this.runtime.getStateAge();
+		ClusterSnapshot snapshot = this.master.getState();
+		Duration age = this.master.getStateAge();
 		if (snapshot == null || age == null) {
 			builder.unknown().withDetail("reason", "no state from the master yet");
 			return;
@@ -69,6 +70,13 @@ public class ClusterHealthIndicator extends AbstractHealthIndicator {
 			.withDetail("target", snapshot.targetWorkers())
 			.withDetail("minWorkers", this.minWorkers)
 			.withDetail("workers", details(snapshot));
+		if (!snapshot.failingSlots().isEmpty()) {
+			Map<String, Object> failing = new LinkedHashMap<>();
+			for (SlotInfo slot : snapshot.failingSlots()) {
+				failing.put(Integer.toString(slot.id()), Map.of("failedBoots", slot.failedBoots()));
+			}
+			builder.withDetail("failingSlots", failing);
+		}
 	}
 
 	private static Map<String, Object> details(ClusterSnapshot snapshot) {

@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @since 0.1.0
  */
-public final class PrometheusTextMerger {
+final class PrometheusTextMerger {
 
 	private static final String EOF = "# EOF";
 

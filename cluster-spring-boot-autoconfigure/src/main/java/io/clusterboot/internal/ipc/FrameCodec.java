@@ -99,7 +99,7 @@ public final class FrameCodec {
 	 * Create a decoder for one connection's incoming bytes.
 	 * @return a new decoder
 	 */
-	public FrameDecoder newDecoder() {
+	FrameDecoder newDecoder() {
 		return new FrameDecoder(this.maxFrameSize);
 	}
 

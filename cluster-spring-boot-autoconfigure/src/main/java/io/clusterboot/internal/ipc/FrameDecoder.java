@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @since 0.1.0
  */
-public final class FrameDecoder {
+final class FrameDecoder {
 
 	private final ByteBuffer header = ByteBuffer.allocate(4);
 

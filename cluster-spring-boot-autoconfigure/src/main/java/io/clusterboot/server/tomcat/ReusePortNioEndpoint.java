@@ -35,7 +35,7 @@ import org.apache.tomcat.util.net.SocketWrapperBase;
  *
  * @since 0.1.0
  */
-public class ReusePortNioEndpoint extends NioEndpoint {
+class ReusePortNioEndpoint extends NioEndpoint {
 
 	private static final long ACCEPTOR_WAIT_NANOS = 1_000_000_000L;
 

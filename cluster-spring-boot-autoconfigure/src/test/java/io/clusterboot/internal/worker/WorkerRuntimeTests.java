@@ -16,9 +16,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.LivenessState;
@@ -27,8 +24,11 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.support.GenericApplicationContext;
 
-import io.clusterboot.event.ClusterMessageEvent;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
 import io.clusterboot.event.ClusterEventPublisher;
+import io.clusterboot.event.ClusterMessageEvent;
 import io.clusterboot.internal.ipc.FrameCodec;
 import io.clusterboot.internal.ipc.Frames;
 import io.clusterboot.internal.ipc.IpcPeer;
@@ -148,6 +148,24 @@ class WorkerRuntimeTests {
 		try (GenericApplicationContext context = attachedContext(runtime)) {
 			assertThat(context.getBean(WorkerRuntime.class)).isSameAs(runtime);
 			assertThat(context.getBean("clusterWorkerRuntime")).isSameAs(runtime);
+		}
+	}
+
+	@Test
+	void aContextStartedAfterTheFirstClosedIsAttachedToo() throws IOException {
+		// What a devtools restart does: close the application's context and start another
+		int id = workerIds.incrementAndGet();
+		WorkerRuntime runtime = connect(id, NEVER);
+		GenericApplicationContext first = attachedContext(runtime);
+		MessageEvents firstEvents = first.getBean(MessageEvents.class);
+		first.close();
+		try (GenericApplicationContext second = attachedContext(runtime)) {
+			assertThat(second.getBean(WorkerRuntime.class)).isSameAs(runtime);
+			MessageEvents secondEvents = second.getBean(MessageEvents.class);
+			JsonNode payload = JsonMapper.builder().build().readTree("\"after restart\"");
+			master.connections.get(id).send(new Frames.Message(Frames.MASTER, id, payload));
+			eventually().untilAsserted(() -> assertThat(secondEvents.received).hasSize(1));
+			assertThat(firstEvents.received).isEmpty();
 		}
 	}
 

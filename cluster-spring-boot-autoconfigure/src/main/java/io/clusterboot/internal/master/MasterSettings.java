@@ -1,4 +1,4 @@
-package io.clusterboot.master;
+package io.clusterboot.internal.master;
 
 import java.nio.file.Path;
 import java.time.Duration;

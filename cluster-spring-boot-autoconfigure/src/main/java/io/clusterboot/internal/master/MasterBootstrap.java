@@ -1,4 +1,4 @@
-package io.clusterboot.master;
+package io.clusterboot.internal.master;
 
 import java.io.File;
 import java.io.IOException;
@@ -42,6 +42,7 @@ import io.clusterboot.internal.launch.ChildProcesses;
 import io.clusterboot.internal.launch.JavaCommandLine;
 import io.clusterboot.internal.launch.WorkerCommandFactory;
 import io.clusterboot.internal.worker.WorkerEnvironment;
+import io.clusterboot.master.ClusterMaster;
 import io.clusterboot.message.MasterMessenger;
 import io.clusterboot.server.PortGuard;
 import io.clusterboot.supervisor.ClusterSupervisor;
