@@ -88,6 +88,10 @@ public final class ClusterSupervisor {
 
 	private final RecyclePolicy recyclePolicy;
 
+	private final RestartPolicy restarts;
+
+	private final Watchdog watchdog;
+
 	private final WorkerChannel channel;
 
 	private final StatePublisher state;
@@ -156,6 +160,8 @@ public final class ClusterSupervisor {
 		this.exits = exits;
 		this.startedAt = clock.now();
 		this.recyclePolicy = new RecyclePolicy(settings.recycling(), settings.restart().resetAfter());
+		this.restarts = new RestartPolicy(settings.restart(), this.tally, clock);
+		this.watchdog = new Watchdog(settings.bootTimeout(), settings.hangTimeout());
 		this.channel = new WorkerChannel(this, codec, listener, settings.messageCredit());
 		this.rollouts = new Rollouts(new RolloutHost(), this.recyclePolicy, this.tally, clock);
 		this.target = settings.workers();
@@ -437,15 +443,9 @@ public final class ClusterSupervisor {
 		this.channel.answerCompletedScrapes(now);
 		this.rollouts.recycle();
 		for (SupervisedWorker worker : new ArrayList<>(this.workers)) {
-			if (!worker.isLeaving()) {
-				String hung = hung(worker, now);
-				if (!worker.isReady() && now - worker.forkedNanos > this.settings.bootTimeout().toNanos()) {
-					kill(worker, ExitCause.BOOT_FAILED, "it was not ready within "
-							+ ExitClassifier.formatDuration(this.settings.bootTimeout()) + " (cluster.worker.boot-timeout)");
-				}
-				else if (hung != null) {
-					kill(worker, ExitCause.HUNG, hung);
-				}
+			Watchdog.Overrun overrun = worker.isLeaving() ? null : this.watchdog.check(worker, now);
+			if (overrun != null) {
+				kill(worker, overrun.cause(), overrun.why());
 			}
 			if (!worker.killed && worker.killAtNanos != 0 && now - worker.killAtNanos >= 0) {
 				destroyForcibly(worker);
@@ -457,28 +457,6 @@ public final class ClusterSupervisor {
 				destroyForcibly(worker);
 			}
 		}
-	}
-
-	/**
-	 * Why a worker counts as hung: silent, or with requests in flight and none completing.
-	 */
-	private @Nullable String hung(SupervisedWorker worker, long now) {
-		if (worker.state != WorkerState.ONLINE && worker.state != WorkerState.LISTENING) {
-			return null;
-		}
-		Duration timeout = this.settings.hangTimeout();
-		long silentNanos = now - worker.lastHeartbeatNanos;
-		if (silentNanos > timeout.toNanos()) {
-			return "no heartbeat for " + ExitClassifier.formatDuration(timeout) + " (cluster.worker.timeout)";
-		}
-		WorkerStats stats = worker.stats;
-		if (stats.requestsInFlight() > 0 && stats.sinceRequestCompletedMillis() >= 0 && stats
-			.sinceRequestCompletedMillis() + TimeUnit.NANOSECONDS.toMillis(silentNanos) > timeout.toMillis()) {
-			return stats.requestsInFlight() + " request" + ((stats.requestsInFlight() != 1) ? "s" : "")
-					+ " in flight and none completed for " + ExitClassifier.formatDuration(timeout)
-					+ " (cluster.worker.timeout)";
-		}
-		return null;
 	}
 
 	private void publish() {
@@ -680,7 +658,7 @@ public final class ClusterSupervisor {
 			}
 		}
 		String line = this.exits.describe(worker, exit, restartDelay, (slot != null) ? slot.failedBoots : 0,
-				this.settings.restart().maxBootFailures(), this.served);
+				this.restarts.maxBootFailures(), this.served);
 		if (exit.planned()) {
 			logger.info(line);
 		}
@@ -688,49 +666,28 @@ public final class ClusterSupervisor {
 			logger.warn(line);
 		}
 		this.listener.exited(info(worker), exit, restartDelay);
-		if (this.served) {
-			giveUpIfNothingCanServe(worker, exit);
-		}
+		giveUpIfNothingCanServe(worker, exit);
 	}
 
 	private @Nullable Duration scheduleRestart(Slot slot, SupervisedWorker worker, WorkerExit exit) {
-		long now = this.clock.nanoTime();
-		if (ExitClassifier.failedToBoot(worker, exit)) {
-			slot.failedBoots++;
-			if (!this.served && slot.failedBoots >= this.settings.restart().maxBootFailures()) {
-				fail("Worker " + slot.id + " failed to boot " + slot.failedBoots + " times in a row; the last attempt"
-						+ " (pid " + worker.pid + ") " + exit.describe() + " before it was ready. Its output is above"
-						+ " (log lines of pid " + worker.pid + "). Fix the cause and start the application again");
-				return null;
-			}
+		Duration delay = this.restarts.afterExit(slot, worker, exit);
+		if (!this.served && this.restarts.exhausted(slot)) {
+			fail("Worker " + slot.id + " failed to boot " + slot.failedBoots + " times in a row; the last attempt"
+					+ " (pid " + worker.pid + ") " + exit.describe() + " before it was ready. Its output is above"
+					+ " (log lines of pid " + worker.pid + "). Fix the cause and start the application again");
+			return null;
 		}
-		else if (worker.isReady() && now - worker.listeningNanos >= this.settings.restart().resetAfter().toNanos()) {
-			slot.consecutiveFailures = 0;
-		}
-		return restartLater(slot);
-	}
-
-	private Duration restartLater(Slot slot) {
-		slot.consecutiveFailures++;
-		slot.restarts++;
-		this.tally.restarts++;
-		Duration delay = this.settings.restart().backoff().delay(slot.consecutiveFailures);
-		slot.restartAtNanos = this.clock.nanoTime() + delay.toNanos();
 		return delay;
 	}
 
 	private void failedToStart(Slot slot, String what) {
-		slot.failedBoots++;
-		int limit = this.settings.restart().maxBootFailures();
-		if (!this.served && slot.failedBoots >= limit) {
+		Duration delay = this.restarts.afterFailedStart(slot);
+		if (!this.served && this.restarts.exhausted(slot)) {
 			fail("Worker " + slot.id + " " + what + " " + slot.failedBoots + " times in a row");
 			return;
 		}
-		Duration delay = restartLater(slot);
 		logger.warn("Worker " + slot.id + " " + what + ", trying again in " + ExitClassifier.formatDuration(delay));
-		if (this.served) {
-			giveUpIfNothingCanServe(null, null);
-		}
+		giveUpIfNothingCanServe(null, null);
 	}
 
 	/**
@@ -738,19 +695,12 @@ public final class ClusterSupervisor {
 	 * failed to boot as often as {@code cluster.restart.max-boot-failures} allows.
 	 */
 	private void giveUpIfNothingCanServe(@Nullable SupervisedWorker last, @Nullable WorkerExit exit) {
-		if (this.stopping || this.slots.isEmpty()) {
-			return;
+		if (this.served && !this.stopping && this.restarts.nothingCanServe(this.slots.values())) {
+			fail("No worker is serving, and every slot failed to boot " + this.restarts.maxBootFailures()
+					+ " times in a row" + ((last != null && exit != null) ? "; the last attempt (pid " + last.pid
+							+ ") " + exit.describe() + ". Its output is above (log lines of pid " + last.pid + ")" : "")
+					+ ". Fix the cause and start the application again");
 		}
-		int limit = this.settings.restart().maxBootFailures();
-		for (Slot slot : this.slots.values()) {
-			if (slot.failedBoots < limit || (slot.worker != null && slot.worker.state == WorkerState.LISTENING)) {
-				return;
-			}
-		}
-		fail("No worker is serving, and every slot failed to boot " + limit + " times in a row"
-				+ ((last != null && exit != null) ? "; the last attempt (pid " + last.pid + ") " + exit.describe()
-						+ ". Its output is above (log lines of pid " + last.pid + ")" : "")
-				+ ". Fix the cause and start the application again");
 	}
 
 	private boolean isServing(SupervisedWorker worker) {
