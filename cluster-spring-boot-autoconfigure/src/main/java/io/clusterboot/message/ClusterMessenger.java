@@ -7,8 +7,11 @@ package io.clusterboot.message;
  * {@link io.clusterboot.event.ClusterMessageEvent ClusterMessageEvent} (workers).
  * <p>
  * Sending never blocks and never waits for the receiver: a {@code false} result means
- * the message could not be handed to the channel (no such worker, channel closed, or the
- * receiver has stopped reading).
+ * the message could not be handed to the channel (no such worker, channel closed, the
+ * receiver has stopped reading, a message larger than {@code cluster.ipc.max-frame-size},
+ * or this worker already has {@code cluster.ipc.max-pending-messages} messages on their
+ * way to the master's listeners). Nothing is ever queued without bound: a sender that
+ * must not lose a message tries again later.
  *
  * @since 0.1.0
  */

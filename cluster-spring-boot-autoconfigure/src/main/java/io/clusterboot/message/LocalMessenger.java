@@ -23,6 +23,9 @@ import io.clusterboot.state.WorkerStats;
  */
 public final class LocalMessenger implements ClusterMessenger, AutoCloseable {
 
+	private static final Runnable NOTHING = () -> {
+	};
+
 	private final ClusterEventPublisher events;
 
 	private final ObjectMapper mapper;
@@ -43,8 +46,7 @@ public final class LocalMessenger implements ClusterMessenger, AutoCloseable {
 
 	@Override
 	public boolean sendToMaster(Object payload) {
-		this.events.message(this.self, this.mapper.valueToTree(payload), () -> {
-		});
+		this.events.message(this.self, this.mapper.valueToTree(payload), NOTHING);
 		return true;
 	}
 
