@@ -15,7 +15,7 @@ import io.clusterboot.autoconfigure.WorkerCount;
  *
  * @since 0.1.0
  */
-public enum ClusterRole {
+enum ClusterRole {
 
 	/**
 	 * An ordinary single process: cluster mode is off, or this is a test.
@@ -54,7 +54,7 @@ public enum ClusterRole {
 	 * @throws org.springframework.boot.context.properties.bind.BindException if
 	 * {@code cluster.workers} is malformed
 	 */
-	public static ClusterRole of(Environment environment, @Nullable SpringApplication application) {
+	static ClusterRole of(Environment environment, @Nullable SpringApplication application) {
 		if (environment.containsProperty("cluster.worker.id")) {
 			return WORKER;
 		}
@@ -66,15 +66,6 @@ public enum ClusterRole {
 			return STANDALONE;
 		}
 		return MASTER;
-	}
-
-	/**
-	 * Whether the environment belongs to a worker, without looking further.
-	 * @param environment the environment
-	 * @return {@code true} in a worker
-	 */
-	public static boolean isWorker(Environment environment) {
-		return environment.containsProperty("cluster.worker.id");
 	}
 
 	/**

@@ -21,13 +21,11 @@ class ClusterRoleTests {
 		this.environment.setProperty("cluster.worker.id", "1");
 		this.environment.setProperty("cluster.workers", "2");
 		assertThat(MainMethod.roleOnOwnThread(this.environment)).isEqualTo(ClusterRole.WORKER);
-		assertThat(ClusterRole.isWorker(this.environment)).isTrue();
 	}
 
 	@Test
 	void noWorkerCountMakesAStandaloneProcess() throws Exception {
 		assertThat(MainMethod.roleOnOwnThread(this.environment)).isEqualTo(ClusterRole.STANDALONE);
-		assertThat(ClusterRole.isWorker(this.environment)).isFalse();
 	}
 
 	@Test
