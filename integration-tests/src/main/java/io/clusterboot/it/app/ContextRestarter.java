@@ -36,6 +36,8 @@ class ContextRestarter {
 			this.context.close();
 			SpringApplication.run(TestApplication.class, this.arguments.getSourceArgs());
 		}, "context-restart");
+		// As devtools' own: not a daemon, or the JVM ends between the two contexts
+		restart.setDaemon(false);
 		restart.start();
 		return Map.of("restarting", true);
 	}
