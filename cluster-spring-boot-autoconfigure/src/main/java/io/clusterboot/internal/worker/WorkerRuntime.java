@@ -435,6 +435,11 @@ public final class WorkerRuntime implements MasterLink, IpcClient.Listener {
 			this.client.send(new Frames.Reply(request.id(), OperationOutcome.Status.DONE, null,
 					Map.of(getWorkerId(), text), false));
 		}
+		catch (FrameCodec.FrameTooLargeException ex) {
+			logger.warn("Worker " + getWorkerId() + "'s metrics are left out of the cluster's scrape: "
+					+ ex.getMessage());
+			this.client.send(Frames.Reply.of(request.id(), OperationOutcome.Status.UNAVAILABLE, ex.getMessage()));
+		}
 		catch (RuntimeException ex) {
 			logger.debug("Scrape for the master failed", ex);
 			this.client.send(Frames.Reply.of(request.id(), OperationOutcome.Status.UNAVAILABLE, ex.getMessage()));

@@ -33,6 +33,7 @@ import io.clusterboot.internal.ipc.FrameCodec;
 import io.clusterboot.internal.ipc.Frames;
 import io.clusterboot.internal.ipc.IpcPeer;
 import io.clusterboot.internal.ipc.IpcServer;
+import io.clusterboot.state.OperationOutcome;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIOException;
@@ -223,6 +224,43 @@ class WorkerRuntimeTests {
 	}
 
 	@Test
+	void metricsTooLargeForAFrameAreAnsweredAsUnavailable() throws IOException {
+		int id = workerIds.incrementAndGet();
+		WorkerRuntime runtime = connect(id, NEVER);
+		runtime.setScraper((format, names) -> "x".repeat(128 * 1024));
+		master.connections.get(id)
+			.send(new Frames.Request(77, Frames.Request.Action.SCRAPE, id, null, "CONTENT_TYPE_004", null));
+		eventually().untilAsserted(() -> assertThat(master.frames(id)).anySatisfy((frame) -> {
+			assertThat(frame).isInstanceOf(Frames.Reply.class);
+			Frames.Reply reply = (Frames.Reply) frame;
+			assertThat(reply.id()).isEqualTo(77);
+			assertThat(reply.status()).isEqualTo(OperationOutcome.Status.UNAVAILABLE);
+			assertThat(reply.message()).contains("cluster.ipc.max-frame-size");
+		}));
+	}
+
+	@Test
+	void aMessageLargerThanAFrameIsRefusedNotThrown() throws IOException {
+		WorkerRuntime runtime = connect(workerIds.incrementAndGet(), NEVER);
+		JsonNode large = JsonMapper.builder().build().getNodeFactory().stringNode("x".repeat(128 * 1024));
+		assertThat(runtime.sendMessage(Frames.MASTER, large)).isFalse();
+	}
+
+	@Test
+	void messagesBeyondTheCreditAreRefusedUntilTheMasterReturnsCredit() throws IOException {
+		int id = workerIds.incrementAndGet();
+		WorkerRuntime runtime = connect(id, NEVER);
+		JsonNode payload = JsonMapper.builder().build().getNodeFactory().stringNode("m");
+		for (int i = 0; i < TestMaster.CREDIT; i++) {
+			assertThat(runtime.sendMessage(Frames.MASTER, payload)).isTrue();
+		}
+		assertThat(runtime.sendMessage(Frames.MASTER, payload)).isFalse();
+		master.connections.get(id).send(new Frames.Credit(1));
+		eventually().untilAsserted(() -> assertThat(runtime.sendMessage(Frames.MASTER, payload)).isTrue());
+		assertThat(runtime.sendMessage(Frames.MASTER, payload)).isFalse();
+	}
+
+	@Test
 	void sendHandsFramesToTheMaster() throws IOException {
 		int id = workerIds.incrementAndGet();
 		WorkerRuntime runtime = connect(id, NEVER);
@@ -295,6 +333,8 @@ class WorkerRuntimeTests {
 
 		static final String SECRET = "s3cret";
 
+		static final int CREDIT = 5;
+
 		final Map<Integer, Long> intervals = new ConcurrentHashMap<>();
 
 		final Map<Integer, Long> requestLimits = new ConcurrentHashMap<>();
@@ -313,7 +353,7 @@ class WorkerRuntimeTests {
 			this.hellos.put(hello.workerId(), hello);
 			this.connections.put(hello.workerId(), connection);
 			connection.send(new Frames.Welcome(MASTER_PID, this.intervals.getOrDefault(hello.workerId(), NEVER),
-					this.requestLimits.getOrDefault(hello.workerId(), 0L), 1000));
+					this.requestLimits.getOrDefault(hello.workerId(), 0L), CREDIT));
 			return hello.workerId();
 		}
 
