@@ -892,6 +892,14 @@ public final class ClusterSupervisor {
 		return this.clock.nanoTime();
 	}
 
+	/**
+	 * The exit code {@link #run()} returns once the cluster has stopped.
+	 * @return 0 until the cluster fails or is stopped with another code
+	 */
+	int exitCode() {
+		return this.exitCode;
+	}
+
 	long scrapeTimeoutNanos() {
 		return this.settings.scrapeTimeout().toNanos();
 	}
