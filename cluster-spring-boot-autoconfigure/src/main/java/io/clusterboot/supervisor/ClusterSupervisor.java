@@ -647,6 +647,7 @@ public final class ClusterSupervisor {
 			worker.killCause = null;
 		}
 		disconnected(worker);
+		this.channel.unserve(worker);
 		if (worker.connection != null) {
 			worker.connection.close();
 			worker.connection = null;

@@ -140,6 +140,21 @@ class ClusterSupervisorMessageTests {
 	}
 
 	@Test
+	void messagesForAWorkerThatExitedBeforeItsChannelClosedAreNotCountedAsDropped() {
+		TestCluster cluster = new TestCluster(TestSettings.defaults()).startServing();
+		TestWorker gone = cluster.worker(2);
+		gone.exit(1);
+		cluster.turn();
+		gone.closeChannel();
+		cluster.turn();
+		assertThat(cluster.supervisor().sendToAll(PAYLOAD)).isOne();
+		assertThat(cluster.supervisor().send(2, PAYLOAD)).isFalse();
+		cluster.worker(1).send(new Frames.Message(1, 2, PAYLOAD));
+		cluster.turn();
+		assertThat(cluster.snapshot().counters().messagesDropped()).isZero();
+	}
+
+	@Test
 	void messagesToTheMasterAreCounted() {
 		TestCluster cluster = new TestCluster(TestSettings.defaults()).startServing();
 		sendToMaster(cluster.worker(1), 3);
