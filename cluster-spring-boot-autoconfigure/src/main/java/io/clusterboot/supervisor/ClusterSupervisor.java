@@ -546,7 +546,8 @@ public final class ClusterSupervisor {
 	}
 
 	void onListening(SupervisedWorker worker, Frames.Listening listening) {
-		if (worker.state != WorkerState.ONLINE) {
+		if (worker.state != WorkerState.ONLINE || worker.isLeaving()) {
+			// Too late: the master is already killing it (for its boot timeout, say)
 			return;
 		}
 		worker.state = WorkerState.LISTENING;

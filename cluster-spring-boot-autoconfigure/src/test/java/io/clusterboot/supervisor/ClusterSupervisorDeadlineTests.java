@@ -117,6 +117,37 @@ class ClusterSupervisorDeadlineTests {
 	}
 
 	@Test
+	void aWorkerThatBecomesReadyAfterItsBootTimeoutStillFailedToBoot() {
+		TestCluster cluster = new TestCluster(TestSettings.defaults().workers(1)).start();
+		TestWorker worker = overrunBootTimeout(cluster);
+		assertThat(cluster.info(worker).state()).isNotEqualTo(WorkerState.LISTENING);
+		cluster.advance(GRACE);
+		assertThat(worker.process().kills()).isOne();
+		worker.exit(137);
+		cluster.turn();
+		assertThat(cluster.listener().lastExit().cause()).isEqualTo(ExitCause.BOOT_FAILED);
+		assertThat(cluster.slot(1).failedBoots()).isOne();
+		assertThat(cluster.listener().events()).noneMatch((event) -> event.startsWith("listening "));
+	}
+
+	@Test
+	void workersThatBecomeReadyOnlyAfterTheirBootTimeoutStopTheClusterAtTheFirstStart() {
+		TestCluster cluster = new TestCluster(TestSettings.defaults().workers(1)).start();
+		for (int attempt = 1; attempt <= 3; attempt++) {
+			TestWorker worker = overrunBootTimeout(cluster);
+			cluster.advance(GRACE);
+			worker.exit(137);
+			cluster.turn();
+			if (attempt < 3) {
+				assertThat(cluster.snapshot().stopping()).isFalse();
+				cluster.advance(cluster.listener().lastExit().restartDelay());
+			}
+		}
+		assertThat(cluster.snapshot().stopping()).isTrue();
+		assertThat(cluster.supervisor().exitCode()).isOne();
+	}
+
+	@Test
 	void aStoppingWorkerThatDoesNotExitWithinTheShutdownTimeoutIsKilled() {
 		TestCluster cluster = new TestCluster(TestSettings.defaults()).startServing();
 		cluster.supervisor().stop();
@@ -161,6 +192,19 @@ class ClusterSupervisorDeadlineTests {
 		assertThat(cluster.listener().lastExit().cause()).isEqualTo(ExitCause.KILLED);
 		assertThat(cluster.listener().lastExit().exit().signal()).isEqualTo("KILL");
 		assertThat(worker.process().kills()).isZero();
+	}
+
+	/**
+	 * Have the newest worker of slot 1 connect, miss its boot timeout, and report ready
+	 * while the master waits for its threads to be dumped before killing it.
+	 */
+	private static TestWorker overrunBootTimeout(TestCluster cluster) {
+		TestWorker worker = cluster.worker(1).connect();
+		cluster.serveFor(Duration.ofMinutes(3).plusSeconds(1));
+		assertThat(worker.process().threadDumps()).isOne();
+		worker.listen();
+		cluster.turn();
+		return worker;
 	}
 
 }
