@@ -2,6 +2,7 @@ package io.clusterboot.supervisor;
 
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.jspecify.annotations.Nullable;
@@ -12,16 +13,14 @@ import io.clusterboot.internal.ipc.MalformedFrameException;
 
 /**
  * The master's end of a fake worker's connection: records every frame the master sends
- * (frames encoded once for several workers are decoded back), and can refuse them like a
- * worker that has stopped reading.
+ * (frames encoded once for several workers are decoded back when a test looks at them),
+ * and can refuse them like a worker that has stopped reading.
  */
 final class FakePeer implements IpcPeer {
 
 	private final FrameCodec codec;
 
-	private final List<Object> sent = new CopyOnWriteArrayList<>();
-
-	private final List<ByteBuffer> sentEncoded = new CopyOnWriteArrayList<>();
+	private final List<Sent> sent = new CopyOnWriteArrayList<>();
 
 	private volatile @Nullable Object attachment;
 
@@ -38,7 +37,7 @@ final class FakePeer implements IpcPeer {
 		if (this.closed || this.refusing) {
 			return false;
 		}
-		this.sent.add(frame);
+		this.sent.add(new Sent(frame, null));
 		return true;
 	}
 
@@ -47,8 +46,7 @@ final class FakePeer implements IpcPeer {
 		if (this.closed || this.refusing) {
 			return false;
 		}
-		this.sentEncoded.add(bytes);
-		this.sent.add(decode(bytes));
+		this.sent.add(new Sent(null, bytes));
 		return true;
 	}
 
@@ -84,7 +82,7 @@ final class FakePeer implements IpcPeer {
 	 * @return the frames, oldest first
 	 */
 	<T> List<T> sent(Class<T> type) {
-		return this.sent.stream().filter(type::isInstance).map(type::cast).toList();
+		return this.sent.stream().map(Sent::frame).filter(type::isInstance).map(type::cast).toList();
 	}
 
 	/**
@@ -92,18 +90,46 @@ final class FakePeer implements IpcPeer {
 	 * @return the buffers, as handed over
 	 */
 	List<ByteBuffer> sentEncoded() {
-		return List.copyOf(this.sentEncoded);
+		return this.sent.stream().map(Sent::encoded).filter(Objects::nonNull).toList();
 	}
 
-	private Object decode(ByteBuffer bytes) {
-		ByteBuffer content = bytes.duplicate();
-		content.position(content.position() + 4);
-		try {
-			return this.codec.decode(content.slice());
+	/**
+	 * A frame as the master handed it over: decoded at most once, and only if a test
+	 * looks at it, since most are state frames no test reads.
+	 */
+	private final class Sent {
+
+		private @Nullable Object frame;
+
+		private final @Nullable ByteBuffer encoded;
+
+		Sent(@Nullable Object frame, @Nullable ByteBuffer encoded) {
+			this.frame = frame;
+			this.encoded = encoded;
 		}
-		catch (MalformedFrameException ex) {
-			throw new IllegalStateException(ex);
+
+		synchronized Object frame() {
+			if (this.frame == null) {
+				this.frame = decode(Objects.requireNonNull(this.encoded));
+			}
+			return this.frame;
 		}
+
+		@Nullable ByteBuffer encoded() {
+			return this.encoded;
+		}
+
+		private Object decode(ByteBuffer bytes) {
+			ByteBuffer content = bytes.duplicate();
+			content.position(content.position() + 4);
+			try {
+				return FakePeer.this.codec.decode(content.slice());
+			}
+			catch (MalformedFrameException ex) {
+				throw new IllegalStateException(ex);
+			}
+		}
+
 	}
 
 }
