@@ -194,6 +194,32 @@ class ClusterSupervisorDeadlineTests {
 		assertThat(worker.process().kills()).isZero();
 	}
 
+	@Test
+	void aWorkerThatLostItsChannelAndShutItselfDownLostItsChannel() {
+		TestCluster cluster = new TestCluster(TestSettings.defaults().workers(1)).startServing();
+		TestWorker worker = cluster.worker(1);
+		worker.closeChannel();
+		cluster.advance(Duration.ofSeconds(5));
+		worker.exit(0);
+		cluster.turn();
+		assertThat(cluster.listener().lastExit().cause()).isEqualTo(ExitCause.DISCONNECTED);
+		assertThat(worker.process().kills()).isZero();
+	}
+
+	@Test
+	void aWorkerThatSaidItWasExitingBeforeItsChannelClosedExitsWithItsOwnCode() {
+		TestCluster cluster = new TestCluster(TestSettings.defaults().workers(1)).startServing();
+		TestWorker worker = cluster.worker(1);
+		worker.sayExiting().closeChannel();
+		cluster.turn();
+		worker.exit(1);
+		cluster.turn();
+		assertThat(cluster.listener().lastExit().exit()).satisfies((exit) -> {
+			assertThat(exit.cause()).isEqualTo(ExitCause.CRASHED);
+			assertThat(exit.exitCode()).isOne();
+		});
+	}
+
 	/**
 	 * Have the newest worker of slot 1 connect, miss its boot timeout, and report ready
 	 * while the master waits for its threads to be dumped before killing it.
