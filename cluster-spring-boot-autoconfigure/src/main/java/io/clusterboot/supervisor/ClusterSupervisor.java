@@ -524,7 +524,8 @@ public final class ClusterSupervisor {
 	}
 
 	void onListening(SupervisedWorker worker, Frames.Listening listening) {
-		if (worker.state != WorkerState.ONLINE) {
+		if (worker.state != WorkerState.ONLINE || worker.isLeaving()) {
+			// Too late: the master is already killing it (for its boot timeout, say)
 			return;
 		}
 		worker.state = WorkerState.LISTENING;
@@ -625,6 +626,7 @@ public final class ClusterSupervisor {
 			worker.killCause = null;
 		}
 		disconnected(worker);
+		this.channel.unserve(worker);
 		if (worker.connection != null) {
 			worker.connection.close();
 			worker.connection = null;
@@ -840,6 +842,14 @@ public final class ClusterSupervisor {
 
 	long nanoTime() {
 		return this.clock.nanoTime();
+	}
+
+	/**
+	 * The exit code {@link #run()} returns once the cluster has stopped.
+	 * @return 0 until the cluster fails or is stopped with another code
+	 */
+	int exitCode() {
+		return this.exitCode;
 	}
 
 	long scrapeTimeoutNanos() {
