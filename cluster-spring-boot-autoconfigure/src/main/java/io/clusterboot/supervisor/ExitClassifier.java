@@ -75,7 +75,7 @@ final class ExitClassifier {
 	 */
 	WorkerExit classify(SupervisedWorker worker, int exitCode, Instant at) {
 		String signal = signalOf(exitCode);
-		if (signal != null && worker.exiting && !SHUTDOWN_SIGNALS.contains(signal)) {
+		if (signal != null && worker.exiting && !worker.killed && !SHUTDOWN_SIGNALS.contains(signal)) {
 			// It ran its shutdown hooks, so it called exit() with this code itself
 			signal = null;
 		}

@@ -86,7 +86,9 @@ final class Rollouts {
 			if (rollout.draining != null && rollout.draining.state != WorkerState.EXITED) {
 				return;
 			}
-			rollout.replaced.add(rollout.slotId);
+			if (slot != null) {
+				rollout.replaced.add(rollout.slotId);
+			}
 			rollout.slotId = null;
 			rollout.draining = null;
 		}

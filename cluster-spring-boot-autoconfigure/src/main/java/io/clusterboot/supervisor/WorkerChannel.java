@@ -82,6 +82,7 @@ final class WorkerChannel implements IpcServer.Handler {
 			return null;
 		}
 		this.awaitingHello.remove(hello.secret());
+		this.creditOwed.put(connection, new AtomicInteger());
 		this.supervisor.execute(() -> this.supervisor.onOnline(worker, connection));
 		return worker;
 	}
@@ -137,7 +138,11 @@ final class WorkerChannel implements IpcServer.Handler {
 	}
 
 	private void returnCredit(IpcPeer connection) {
-		AtomicInteger owed = this.creditOwed.computeIfAbsent(connection, (key) -> new AtomicInteger());
+		AtomicInteger owed = this.creditOwed.get(connection);
+		if (owed == null) {
+			// Its channel has closed: no one to give the credit to
+			return;
+		}
 		int batch = Math.max(1, this.messageCredit / 4);
 		if (owed.incrementAndGet() >= batch) {
 			int credit = owed.getAndSet(0);

@@ -99,6 +99,14 @@ class ExitClassifierTests {
 	}
 
 	@Test
+	void sigkillFromTheMasterAfterAnExitingFrameIsStillASignal() {
+		SupervisedWorker worker = ready();
+		worker.exiting = true;
+		worker.killed = true;
+		assertThat(this.linux.classify(worker, 137, AT)).isEqualTo(new WorkerExit(137, "KILL", ExitCause.KILLED, AT));
+	}
+
+	@Test
 	void sigtermAfterAnExitingFrameIsStillASignal() {
 		SupervisedWorker worker = ready();
 		worker.exiting = true;
