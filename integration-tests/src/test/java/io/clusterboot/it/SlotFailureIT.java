@@ -104,6 +104,7 @@ class SlotFailureIT {
 			assertThat(clusterHealth.get("status").asString()).isEqualTo("DOWN");
 			assertThat(clusterHealth.get("details").get("listening").asInt()).isEqualTo(1);
 			assertThat(clusterHealth.get("details").get("minWorkers").asInt()).isEqualTo(2);
+			assertThat(clusterHealth.get("details").get("reason").asString()).contains("cluster.health.min-workers");
 			assertEveryFailedBootLoggedAWarning();
 			assertThat(requests.failures()).as("failed requests").isEmpty();
 			assertThat(requests.answeredBy()).containsOnlyKeys(survivor);
