@@ -15,7 +15,8 @@ import io.clusterboot.supervisor.ClusterSupervisor;
 
 /**
  * Runs in the master: prints every cluster event as one line the tests parse, and
- * answers messages from workers.
+ * answers messages from workers, except the messages of a {@link MessageFloodController
+ * flood}.
  */
 @ClusterMaster
 class EventRecorder {
@@ -31,6 +32,10 @@ class EventRecorder {
 
 	@EventListener
 	void onEvent(ClusterWorkerEvent event) {
+		if (event instanceof WorkerMessageEvent message && message.getPayload(Map.class).containsKey("flood")) {
+			// Counted by FloodReceiver: thousands of lines and echoes would only slow the flood
+			return;
+		}
 		StringBuilder line = new StringBuilder("CLUSTER-EVENT type=")
 			.append(event.getClass().getSimpleName().replace("Worker", "").replace("Event", "").toLowerCase())
 			.append(" worker=")
