@@ -342,7 +342,9 @@ public class ClusterProperties {
 
 		/**
 		 * Number of consecutive failures to boot (exits before becoming ready) in one
-		 * worker slot after which the whole cluster stops with an error.
+		 * worker slot after which the whole cluster stops with an error, at the first
+		 * start. Once the cluster has served, a slot that cannot boot keeps backing off,
+		 * and the cluster stops only when no worker serves and every slot reached it.
 		 */
 		private int maxBootFailures = 3;
 

@@ -21,10 +21,12 @@ import io.clusterboot.state.WorkerInfo;
 import io.clusterboot.supervisor.SupervisorListener;
 
 /**
- * Publishes the cluster's events as Spring application events, in order, on one thread of
- * its own: a slow {@code @EventListener} delays later events but never the supervisor or
- * the channel they came from. What waits for that thread is bounded: the master lets each
- * worker have only so many messages on their way, and lifecycle events are few.
+ * Publishes the cluster's events as Spring application events, off the threads they come
+ * from: a slow {@code @EventListener} delays later events but never the supervisor or the
+ * channel. Lifecycle events go out in order on one thread, messages in order on another,
+ * so that a backlog of messages for a slow listener never holds back news of a worker's
+ * exit. What waits is bounded: the master lets each worker have only so many messages on
+ * their way, and lifecycle events are few.
  *
  * @since 0.1.0
  */
@@ -40,12 +42,9 @@ public final class ClusterEventPublisher implements SupervisorListener, AutoClos
 
 	private final ObjectMapper mapper;
 
-	private final ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-			new ArrayBlockingQueue<>(MAX_WAITING_EVENTS), (runnable) -> {
-				Thread thread = new Thread(runnable, "cluster-events");
-				thread.setDaemon(true);
-				return thread;
-			});
+	private final ThreadPoolExecutor lifecycle = executor("cluster-events");
+
+	private final ThreadPoolExecutor messages = executor("cluster-messages");
 
 	/**
 	 * Create a publisher.
@@ -61,32 +60,33 @@ public final class ClusterEventPublisher implements SupervisorListener, AutoClos
 
 	@Override
 	public void forked(WorkerInfo worker) {
-		publish(new WorkerForkedEvent(this.source, worker), null);
+		publish(this.lifecycle, new WorkerForkedEvent(this.source, worker), null);
 	}
 
 	@Override
 	public void online(WorkerInfo worker) {
-		publish(new WorkerOnlineEvent(this.source, worker), null);
+		publish(this.lifecycle, new WorkerOnlineEvent(this.source, worker), null);
 	}
 
 	@Override
 	public void listening(WorkerInfo worker) {
-		publish(new WorkerListeningEvent(this.source, worker), null);
+		publish(this.lifecycle, new WorkerListeningEvent(this.source, worker), null);
 	}
 
 	@Override
 	public void disconnected(WorkerInfo worker) {
-		publish(new WorkerDisconnectedEvent(this.source, worker), null);
+		publish(this.lifecycle, new WorkerDisconnectedEvent(this.source, worker), null);
 	}
 
 	@Override
 	public void exited(WorkerInfo worker, WorkerExit exit, @Nullable Duration restartDelay) {
-		publish(new WorkerExitedEvent(this.source, worker, exit, restartDelay), null);
+		publish(this.lifecycle, new WorkerExitedEvent(this.source, worker, exit, restartDelay), null);
 	}
 
 	@Override
 	public void message(WorkerInfo worker, JsonNode payload, Runnable delivered) {
-		publish(new WorkerMessageEvent(this.source, worker, new ClusterMessage(worker.id(), payload, this.mapper)),
+		publish(this.messages,
+				new WorkerMessageEvent(this.source, worker, new ClusterMessage(worker.id(), payload, this.mapper)),
 				delivered);
 	}
 
@@ -96,12 +96,13 @@ public final class ClusterEventPublisher implements SupervisorListener, AutoClos
 	 * @param payload the message
 	 */
 	public void received(int senderId, JsonNode payload) {
-		publish(new ClusterMessageEvent(this.source, new ClusterMessage(senderId, payload, this.mapper)), null);
+		publish(this.messages, new ClusterMessageEvent(this.source, new ClusterMessage(senderId, payload, this.mapper)),
+				null);
 	}
 
-	private void publish(ApplicationEvent event, @Nullable Runnable delivered) {
+	private void publish(ThreadPoolExecutor executor, ApplicationEvent event, @Nullable Runnable delivered) {
 		try {
-			this.executor.execute(() -> {
+			executor.execute(() -> {
 				try {
 					this.publisher.publishEvent(event);
 				}
@@ -116,7 +117,7 @@ public final class ClusterEventPublisher implements SupervisorListener, AutoClos
 			});
 		}
 		catch (RejectedExecutionException ex) {
-			if (this.executor.isShutdown()) {
+			if (executor.isShutdown()) {
 				logger.debug("Dropped " + event + " after shutdown");
 			}
 			else {
@@ -133,13 +134,24 @@ public final class ClusterEventPublisher implements SupervisorListener, AutoClos
 	 */
 	@Override
 	public void close() {
-		this.executor.shutdown();
+		this.lifecycle.shutdown();
+		this.messages.shutdown();
 		try {
-			this.executor.awaitTermination(5, TimeUnit.SECONDS);
+			this.lifecycle.awaitTermination(5, TimeUnit.SECONDS);
+			this.messages.awaitTermination(5, TimeUnit.SECONDS);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+	}
+
+	private static ThreadPoolExecutor executor(String name) {
+		return new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(MAX_WAITING_EVENTS),
+				(runnable) -> {
+					Thread thread = new Thread(runnable, name);
+					thread.setDaemon(true);
+					return thread;
+				});
 	}
 
 }

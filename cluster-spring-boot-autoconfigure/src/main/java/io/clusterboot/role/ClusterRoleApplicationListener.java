@@ -10,6 +10,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
+import org.springframework.boot.context.event.ApplicationFailedEvent;
 import org.springframework.boot.context.event.ApplicationPreparedEvent;
 import org.springframework.boot.context.logging.LoggingApplicationListener;
 import org.springframework.context.ApplicationEvent;
@@ -53,7 +54,8 @@ public class ClusterRoleApplicationListener implements GenericApplicationListene
 	public boolean supportsEventType(ResolvableType eventType) {
 		Class<?> type = eventType.getRawClass();
 		return type != null && (ApplicationEnvironmentPreparedEvent.class.isAssignableFrom(type)
-				|| ApplicationPreparedEvent.class.isAssignableFrom(type));
+				|| ApplicationPreparedEvent.class.isAssignableFrom(type)
+				|| ApplicationFailedEvent.class.isAssignableFrom(type));
 	}
 
 	@Override
@@ -65,6 +67,15 @@ public class ClusterRoleApplicationListener implements GenericApplicationListene
 	public void onApplicationEvent(ApplicationEvent event) {
 		if (event instanceof ApplicationEnvironmentPreparedEvent prepared) {
 			onEnvironmentPrepared(prepared);
+		}
+		else if (event instanceof ApplicationFailedEvent failed) {
+			WorkerRuntime worker;
+			synchronized (lock) {
+				worker = runtime;
+			}
+			if (worker != null) {
+				worker.startFailed(failed.getException());
+			}
 		}
 		else if (event instanceof ApplicationPreparedEvent prepared) {
 			WorkerRuntime worker;

@@ -676,7 +676,9 @@ public final class ClusterSupervisor {
 		if (!this.served && this.restarts.exhausted(slot)) {
 			fail("Worker " + slot.id + " failed to boot " + slot.failedBoots + " times in a row; the last attempt"
 					+ " (pid " + worker.pid + ") " + exit.describe() + " before it was ready. Its output is above"
-					+ " (log lines of pid " + worker.pid + "). Fix the cause and start the application again");
+					+ " (log lines of pid " + worker.pid + ")"
+					+ ((worker.startFailure != null) ? "; it failed with " + worker.startFailure : "")
+					+ ". Fix the cause and start the application again");
 			return null;
 		}
 		return delay;

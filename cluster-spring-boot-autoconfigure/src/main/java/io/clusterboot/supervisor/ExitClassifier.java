@@ -146,6 +146,9 @@ final class ExitClassifier {
 				message.append(')');
 			}
 		}
+		if (worker.startFailure != null && failedToBoot(worker, exit)) {
+			message.append(". Its application failed with ").append(worker.startFailure);
+		}
 		return message.toString();
 	}
 

@@ -75,6 +75,11 @@ final class SupervisedWorker {
 	 */
 	boolean exiting;
 
+	/**
+	 * Why its application failed to start, as the worker said.
+	 */
+	@Nullable String startFailure;
+
 	@Nullable WorkerExit exit;
 
 	/**

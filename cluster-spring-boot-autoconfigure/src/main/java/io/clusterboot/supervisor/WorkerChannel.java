@@ -105,8 +105,11 @@ final class WorkerChannel implements IpcServer.Handler {
 		else if (frame instanceof Frames.Reply reply) {
 			this.supervisor.execute(() -> this.scrapes.received(worker, reply, this.supervisor.nanoTime()));
 		}
-		else if (frame instanceof Frames.Exiting) {
-			this.supervisor.execute(() -> worker.exiting = true);
+		else if (frame instanceof Frames.Exiting exiting) {
+			this.supervisor.execute(() -> {
+				worker.exiting = true;
+				worker.startFailure = exiting.failure();
+			});
 		}
 		else {
 			throw new MalformedFrameException("unexpected " + frame.getClass().getSimpleName() + " from a worker");

@@ -165,6 +165,14 @@ class ExitClassifierTests {
 	}
 
 	@Test
+	void describeTellsWhatTheApplicationFailedWith() {
+		SupervisedWorker worker = booting();
+		worker.startFailure = "IllegalStateException: no database";
+		assertThat(this.linux.describe(worker, exit(1, ExitCause.BOOT_FAILED), Duration.ofMillis(200), 1, 3, false))
+			.endsWith("(boot failure 1 of 3). Its application failed with IllegalStateException: no database");
+	}
+
+	@Test
 	void describeCountsBootFailuresWithoutALimitOnceTheClusterHasServed() {
 		assertThat(this.linux.describe(booting(), exit(1, ExitCause.BOOT_FAILED), Duration.ofMillis(200), 2, 3, true))
 			.isEqualTo("Worker 1 (pid 4242) exited: failed to boot (exit code 1), restarting in 200ms "

@@ -61,7 +61,7 @@ final class TestWorker {
 	 * @return this worker
 	 */
 	TestWorker sayExiting() {
-		return send(new Frames.Exiting(pid()));
+		return send(new Frames.Exiting(pid(), null));
 	}
 
 	TestWorker send(Object frame) {

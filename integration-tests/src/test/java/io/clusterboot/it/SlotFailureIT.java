@@ -197,7 +197,8 @@ class SlotFailureIT {
 				.filteredOn((line) -> line.contains("Worker 1 (pid " + exited.pid() + ") exited"))
 				.singleElement()
 				.satisfies((line) -> assertThat(line).contains("WARN")
-					.containsPattern("failed to boot \\(exit code 1\\), restarting in \\d+m?s \\(boot failure \\d+"));
+					.containsPattern("failed to boot \\(exit code 1\\), restarting in \\d+m?s \\(boot failure \\d+")
+					.contains("Its application failed with IllegalStateException: Failing to boot on purpose"));
 			assertThat(cluster.output())
 				.anyMatch((line) -> line.contains("ERROR " + exited.pid() + " ---")
 						&& line.contains("Application run failed"));

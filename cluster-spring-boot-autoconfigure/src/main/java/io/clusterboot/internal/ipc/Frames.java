@@ -196,8 +196,9 @@ public final class Frames {
 	 * the master can tell an exit code of 128 and above from a signal.
 	 *
 	 * @param pid the worker's process id
+	 * @param failure why its application failed to start, or {@code null} if it did not
 	 */
-	public record Exiting(long pid) {
+	public record Exiting(long pid, @Nullable String failure) {
 	}
 
 }

@@ -114,6 +114,8 @@ public final class WorkerRuntime implements MasterLink, IpcClient.Listener {
 
 	private volatile @Nullable Scraper scraper;
 
+	private volatile @Nullable String startFailure;
+
 	private WorkerRuntime(WorkerEnvironment environment, FrameCodec codec, Path socket, String secret,
 			Duration welcomeTimeout) throws IOException {
 		this.environment = environment;
@@ -460,11 +462,24 @@ public final class WorkerRuntime implements MasterLink, IpcClient.Listener {
 	}
 
 	/**
+	 * Record why the application failed to start, for the master to tell in its log.
+	 * @param failure the failure
+	 */
+	public void startFailed(Throwable failure) {
+		Throwable cause = failure;
+		while (cause.getCause() != null && cause.getCause() != cause) {
+			cause = cause.getCause();
+		}
+		String text = cause.getClass().getSimpleName() + ((cause.getMessage() != null) ? ": " + cause.getMessage() : "");
+		this.startFailure = (text.length() > 500) ? text.substring(0, 500) + "..." : text;
+	}
+
+	/**
 	 * Tell the master this JVM is exiting of its own accord, so that it can tell an exit
-	 * code from a signal.
+	 * code from a signal, and why the application failed to start, if it did.
 	 */
 	private void sayExiting() {
-		if (this.client.send(new Frames.Exiting(ProcessHandle.current().pid()))) {
+		if (this.client.send(new Frames.Exiting(ProcessHandle.current().pid(), this.startFailure))) {
 			this.client.flush(EXITING_FLUSH_TIMEOUT);
 		}
 	}

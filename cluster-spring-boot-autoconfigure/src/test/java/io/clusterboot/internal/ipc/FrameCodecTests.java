@@ -55,7 +55,7 @@ class FrameCodecTests {
 				Frames.Reply.of(7L, OperationOutcome.Status.CONFLICT, "busy"),
 				new Frames.Reply(8L, OperationOutcome.Status.ACCEPTED, null, Map.of(1, "# TYPE up gauge\nup 1\n"), true),
 				new Frames.Reply(8L, OperationOutcome.Status.DONE, null, Collections.singletonMap(2, null), false),
-				new Frames.Exiting(4242L));
+				new Frames.Exiting(4242L, null), new Frames.Exiting(4243L, "IllegalStateException: no database"));
 	}
 
 	private static ClusterSnapshot snapshot() {
