@@ -4,25 +4,66 @@ import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfi
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextType;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.jetty.JettyWebServerFactory;
+import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
 import org.springframework.boot.tomcat.TomcatWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
+import io.clusterboot.server.PortSharingCheckCustomizer;
+import io.clusterboot.server.jetty.JettyReusePortCustomizer;
+import io.clusterboot.server.netty.NettyReusePortCustomizer;
 import io.clusterboot.server.tomcat.TomcatReusePortCustomizer;
 
 /**
  * Shares a separate management port ({@code management.server.port}) between the
- * workers the way the application port is shared.
+ * workers the way the application port is shared, on each server for which Spring Boot
+ * creates a management child context.
  *
  * @since 0.1.0
  */
 @ManagementContextConfiguration(value = ManagementContextType.CHILD, proxyBeanMethods = false)
 @ConditionalOnProperty("cluster.worker.id")
-@ConditionalOnClass(TomcatWebServerFactory.class)
+@ConditionalOnClass(WebServerFactoryCustomizer.class)
 public class ClusterManagementContextConfiguration {
 
 	@Bean
-	TomcatReusePortCustomizer managementTomcatReusePortCustomizer() {
-		return new TomcatReusePortCustomizer();
+	PortSharingCheckCustomizer managementPortSharingCheckCustomizer() {
+		return new PortSharingCheckCustomizer();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(TomcatWebServerFactory.class)
+	static class TomcatConfiguration {
+
+		@Bean
+		TomcatReusePortCustomizer managementTomcatReusePortCustomizer() {
+			return new TomcatReusePortCustomizer();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(JettyWebServerFactory.class)
+	static class JettyConfiguration {
+
+		@Bean
+		JettyReusePortCustomizer managementJettyReusePortCustomizer() {
+			return new JettyReusePortCustomizer();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(NettyReactiveWebServerFactory.class)
+	static class ReactorNettyConfiguration {
+
+		@Bean
+		NettyReusePortCustomizer managementNettyReusePortCustomizer() {
+			return new NettyReusePortCustomizer();
+		}
+
 	}
 
 }

@@ -9,6 +9,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.jetty.JettyWebServerFactory;
+import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
 import org.springframework.boot.tomcat.TomcatWebServerFactory;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
@@ -22,12 +24,16 @@ import io.clusterboot.internal.worker.RequestCountingFilter;
 import io.clusterboot.internal.worker.WorkerRuntime;
 import io.clusterboot.message.ClusterMessenger;
 import io.clusterboot.message.WorkerMessenger;
+import io.clusterboot.server.PortSharingCheckCustomizer;
+import io.clusterboot.server.jetty.JettyReusePortCustomizer;
+import io.clusterboot.server.netty.NettyReusePortCustomizer;
 import io.clusterboot.server.tomcat.TomcatDrainLifecycle;
 import io.clusterboot.server.tomcat.TomcatReusePortCustomizer;
 
 /**
- * Auto-configuration of a cluster worker: its web server shares the port with
- * {@code SO_REUSEPORT} and drains off it when the worker stops, it reports where it
+ * Auto-configuration of a cluster worker: its web server (Tomcat, Jetty or Reactor Netty)
+ * shares the port with {@code SO_REUSEPORT} and, on Tomcat, drains off it when the worker
+ * stops, it reports where it
  * listens and how many requests it served, and it gets a {@link ClusterMessenger}.
  *
  * @since 0.1.0
@@ -62,6 +68,42 @@ public final class ClusterWorkerAutoConfiguration {
 			return new TomcatDrainLifecycle(
 					() -> (context instanceof WebServerApplicationContext web) ? web.getWebServer() : null,
 					drain.getTimeout(), drain.getIdleTimeout());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(JettyWebServerFactory.class)
+	static class JettyConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		JettyReusePortCustomizer jettyReusePortCustomizer() {
+			return new JettyReusePortCustomizer();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(NettyReactiveWebServerFactory.class)
+	static class ReactorNettyConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		NettyReusePortCustomizer nettyReusePortCustomizer() {
+			return new NettyReusePortCustomizer();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(WebServerInitializedEvent.class)
+	static class PortSharingCheckConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		PortSharingCheckCustomizer portSharingCheckCustomizer() {
+			return new PortSharingCheckCustomizer();
 		}
 
 	}

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -45,6 +46,7 @@ import io.clusterboot.internal.worker.WorkerEnvironment;
 import io.clusterboot.master.ClusterMaster;
 import io.clusterboot.message.MasterMessenger;
 import io.clusterboot.server.PortGuard;
+import io.clusterboot.server.SharedPortServers;
 import io.clusterboot.supervisor.ClusterSupervisor;
 
 /**
@@ -88,6 +90,8 @@ public final class MasterBootstrap {
 	 * {@link ClusterMaster @ClusterMaster} beans to use
 	 * @return the exit code for the process
 	 * @throws PortGuard.PortInUseException if another program holds the port
+	 * @throws SharedPortServers.PortSharingException if the application's web server
+	 * cannot share its port between workers
 	 * @throws IOException if the port or the IPC socket cannot be set up
 	 */
 	public static int run(SpringApplication application, ConfigurableEnvironment environment, MasterSettings settings,
@@ -208,6 +212,9 @@ public final class MasterBootstrap {
 			return -1;
 		}
 		PortGuard.checkPortSharing();
+		List<String> servers = SharedPortServers.check(this.application.getWebApplicationType(),
+				this.application.getClassLoader(), port);
+		logger.debug("Web servers whose port the workers can share: " + servers);
 		if (!PortGuard.balancesSharedPorts()) {
 			logger.warn(System.getProperty("os.name") + " does not spread the connections of a shared port over "
 					+ "its listeners: one worker will get all of them. Cluster mode balances on Linux");

@@ -1,5 +1,5 @@
 /**
- * Port sharing with {@code SO_REUSEPORT} for the embedded web servers, and leaving the
+ * Port sharing with {@code SO_REUSEPORT} for Tomcat, and leaving the
  * shared port without failing a request.
  */
 @NullMarked

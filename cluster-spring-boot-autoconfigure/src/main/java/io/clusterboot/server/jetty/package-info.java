@@ -1,0 +1,7 @@
+/**
+ * Port sharing with {@code SO_REUSEPORT} for Jetty.
+ */
+@NullMarked
+package io.clusterboot.server.jetty;
+
+import org.jspecify.annotations.NullMarked;
