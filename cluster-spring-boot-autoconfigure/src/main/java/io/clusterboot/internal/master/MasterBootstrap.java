@@ -31,6 +31,7 @@ import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.context.properties.ConfigurationPropertiesBindingPostProcessor;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 import org.springframework.context.annotation.ClassPathBeanDefinitionScanner;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -204,7 +205,8 @@ public final class MasterBootstrap {
 	}
 
 	private int resolvePort() throws IOException {
-		if (this.application.getWebApplicationType() == WebApplicationType.NONE) {
+		WebApplicationType type = webApplicationType();
+		if (type == WebApplicationType.NONE) {
 			return -1;
 		}
 		int port = this.environment.getProperty("server.port", Integer.class, 8080);
@@ -212,14 +214,24 @@ public final class MasterBootstrap {
 			return -1;
 		}
 		PortGuard.checkPortSharing();
-		List<String> servers = SharedPortServers.check(this.application.getWebApplicationType(),
-				this.application.getClassLoader(), port);
+		List<String> servers = SharedPortServers.check(type, this.application.getClassLoader(), port);
 		logger.debug("Web servers whose port the workers can share: " + servers);
 		if (!PortGuard.balancesSharedPorts()) {
 			logger.warn(System.getProperty("os.name") + " does not spread the connections of a shared port over "
 					+ "its listeners: one worker will get all of them. Cluster mode balances on Linux");
 		}
 		return sharedPort("server", port);
+	}
+
+	/**
+	 * The kind of application the workers will run: {@code spring.main.web-application-type}
+	 * if set (Spring Boot binds it to the application only after this point), else what
+	 * Spring Boot deduced from the class path.
+	 */
+	private WebApplicationType webApplicationType() {
+		return Binder.get(this.environment)
+			.bind("spring.main.web-application-type", WebApplicationType.class)
+			.orElseGet(this.application::getWebApplicationType);
 	}
 
 	/**
