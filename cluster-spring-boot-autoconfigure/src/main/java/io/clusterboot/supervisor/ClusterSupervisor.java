@@ -809,7 +809,7 @@ public final class ClusterSupervisor {
 
 	private WorkerInfo info(SupervisedWorker worker) {
 		Slot slot = this.slots.get(worker.id);
-		return worker.toInfo((slot != null) ? slot.toInfo(0, this.startedAt, false) : null);
+		return (slot != null) ? worker.toInfo(slot.restarts, slot.lastExit) : worker.toInfo(0, null);
 	}
 
 	/**

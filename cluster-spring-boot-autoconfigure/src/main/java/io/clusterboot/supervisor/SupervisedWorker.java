@@ -7,7 +7,6 @@ import org.jspecify.annotations.Nullable;
 import io.clusterboot.internal.ipc.IpcPeer;
 import io.clusterboot.internal.launch.WorkerProcess;
 import io.clusterboot.state.ExitCause;
-import io.clusterboot.state.SlotInfo;
 import io.clusterboot.state.WorkerExit;
 import io.clusterboot.state.WorkerInfo;
 import io.clusterboot.state.WorkerState;
@@ -102,10 +101,9 @@ final class SupervisedWorker {
 		return this.stopCause != null || this.killCause != null;
 	}
 
-	WorkerInfo toInfo(@Nullable SlotInfo slot) {
+	WorkerInfo toInfo(int restarts, @Nullable WorkerExit lastExit) {
 		return new WorkerInfo(this.id, this.pid, this.state, this.forkedAt, this.listeningAt, this.host, this.port,
-				(slot != null) ? slot.restarts() : 0, (slot != null) ? slot.lastExit() : null, this.stats,
-				this.lastHeartbeatAt, this.exit);
+				restarts, lastExit, this.stats, this.lastHeartbeatAt, this.exit);
 	}
 
 	@Override
