@@ -9,6 +9,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.boot.context.event.ApplicationFailedEvent;
 import org.springframework.boot.context.event.ApplicationPreparedEvent;
@@ -92,7 +93,7 @@ public class ClusterRoleApplicationListener implements GenericApplicationListene
 		ConfigurableEnvironment environment = event.getEnvironment();
 		ClusterRole role = ClusterRole.of(environment, event.getSpringApplication());
 		if (role == ClusterRole.WORKER) {
-			prepareWorker(environment);
+			prepareWorker(event.getSpringApplication(), environment);
 		}
 		else if (role == ClusterRole.MASTER) {
 			ClusterProperties properties = ClusterSettings.bind(environment);
@@ -109,7 +110,7 @@ public class ClusterRoleApplicationListener implements GenericApplicationListene
 		}
 	}
 
-	private void prepareWorker(ConfigurableEnvironment environment) {
+	private void prepareWorker(SpringApplication application, ConfigurableEnvironment environment) {
 		WorkerEnvironment worker = WorkerEnvironment.from(System.getenv());
 		if (worker == null) {
 			return;
@@ -143,6 +144,11 @@ public class ClusterRoleApplicationListener implements GenericApplicationListene
 						+ ". The master has probably exited; a worker cannot run without it", ex);
 			}
 		}
+		// A worker lives until its master stops it, as a Node worker's open channel keeps
+		// its process alive: without a web server (a message consumer, a scheduler) nothing
+		// else may hold the JVM up once main returns. spring.main.keep-alive=false, bound
+		// after this, still lets a worker that has finished its work exit.
+		application.setKeepAlive(true);
 	}
 
 	/**

@@ -28,9 +28,19 @@ class NonWebClusterIT extends AbstractClusterIT {
 			assertThat(this.cluster.events("listening")).hasSize(2)
 				.allSatisfy((event) -> assertThat(event.details()).contains("port=-1"));
 			long worker1 = this.cluster.workerPid(1);
+			long worker2 = this.cluster.workerPid(2);
 			ProcessHandle.of(worker1).ifPresent(ProcessHandle::destroyForcibly);
 			long replacement = this.cluster.awaitNewWorker(1, worker1);
 			assertThat(replacement).isNotEqualTo(worker1);
+			// Nothing but its master ends a worker that has no web server to hold its JVM up
+			assertThat(this.cluster.events("exited")).singleElement()
+				.satisfies((exited) -> assertThat(exited.pid()).isEqualTo(worker1));
+			assertThat(this.cluster.workerPid(2)).isEqualTo(worker2);
+			this.cluster.signal(this.cluster.masterPid(), "HUP");
+			this.cluster.awaitOutput("Rolling restart complete: 2 replaced");
+			assertThat(this.cluster.events("exited")).hasSize(3)
+				.filteredOn((exited) -> exited.pid() != worker1)
+				.allSatisfy((exited) -> assertThat(exited.detail("planned")).isEqualTo("true"));
 			this.cluster.master().destroy();
 			assertThat(this.cluster.awaitExit(Duration.ofSeconds(60))).isZero();
 		}
