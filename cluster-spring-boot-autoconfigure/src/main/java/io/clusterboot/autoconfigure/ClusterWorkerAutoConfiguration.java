@@ -117,8 +117,12 @@ public final class ClusterWorkerAutoConfiguration {
 		ApplicationListener<WebServerInitializedEvent> clusterWebServerListener(WorkerRuntime runtime,
 				Environment environment) {
 			return (event) -> {
-				if (event.getApplicationContext().getServerNamespace() == null) {
+				String namespace = event.getApplicationContext().getServerNamespace();
+				if (namespace == null) {
 					runtime.webServerStarted(environment.getProperty("server.address"), event.getWebServer().getPort());
+				}
+				else if (namespace.equals("management")) {
+					runtime.managementServerStarted(event.getWebServer().getPort());
 				}
 			};
 		}

@@ -65,8 +65,20 @@ public final class Frames {
 	 *
 	 * @param host the bound host, or {@code null} for a worker without a web server
 	 * @param port the bound port, or {@code -1} for a worker without a web server
+	 * @param managementPort the port of a separate management server, or {@code -1} if
+	 * there is none
 	 */
-	public record Listening(@Nullable String host, int port) {
+	public record Listening(@Nullable String host, int port, int managementPort) {
+
+		/**
+		 * A worker with no separate management server.
+		 * @param host the bound host, or {@code null} for a worker without a web server
+		 * @param port the bound port, or {@code -1} for a worker without a web server
+		 */
+		public Listening(@Nullable String host, int port) {
+			this(host, port, -1);
+		}
+
 	}
 
 	/**

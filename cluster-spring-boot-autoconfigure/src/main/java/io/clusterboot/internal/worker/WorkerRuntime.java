@@ -104,6 +104,8 @@ public final class WorkerRuntime implements MasterLink, IpcClient.Listener {
 
 	private volatile int port = -1;
 
+	private volatile int managementPort = -1;
+
 	private volatile @Nullable MessageReceiver messageReceiver;
 
 	private volatile @Nullable ConfigurableApplicationContext context;
@@ -180,7 +182,7 @@ public final class WorkerRuntime implements MasterLink, IpcClient.Listener {
 			if (this.readyNanos == 0) {
 				this.readyNanos = System.nanoTime();
 			}
-			this.client.send(new Frames.Listening(this.host, this.port));
+			this.client.send(new Frames.Listening(this.host, this.port, this.managementPort));
 		}
 		else if (event instanceof ContextClosedEvent) {
 			this.messageReceiver = null;
@@ -196,6 +198,15 @@ public final class WorkerRuntime implements MasterLink, IpcClient.Listener {
 	public void webServerStarted(@Nullable String host, int port) {
 		this.host = host;
 		this.port = port;
+	}
+
+	/**
+	 * Record the port of the application's separate management server, reported to the
+	 * master with {@link #webServerStarted(String, int) the web server's}.
+	 * @param port the bound port
+	 */
+	public void managementServerStarted(int port) {
+		this.managementPort = port;
 	}
 
 	/**

@@ -43,7 +43,7 @@ class FrameCodecTests {
 	static Stream<Object> frames() {
 		JsonMapper mapper = JsonMapper.builder().build();
 		return Stream.of(new Frames.Hello(3, 12345L, "s3cret"), new Frames.Welcome(678L, 1000L, 500L, 1000),
-				new Frames.Listening("127.0.0.1", 8080), new Frames.Listening(null, -1),
+				new Frames.Listening("127.0.0.1", 8080), new Frames.Listening(null, -1), new Frames.Listening("::1", 0, 8081),
 				new Frames.Heartbeat(1024L, -1L, -1L, 42L, 0, -1, 0, 5000L, "CORRECT", "ACCEPTING_TRAFFIC"),
 				new Frames.Heartbeat(1024L, 512L, 4096L, 0L, 3, 31_000L, 7L, 10L, null, null),
 				new Frames.Message(2, Frames.ALL_WORKERS, mapper.readTree("{\"evict\":\"user:1\",\"n\":[1,2.5,null]}")),
