@@ -32,7 +32,7 @@ public final class LocalMessenger implements ClusterMessenger, AutoCloseable {
 
 	private final WorkerInfo self = new WorkerInfo(0, ProcessHandle.current().pid(), WorkerState.LISTENING,
 			ProcessHandle.current().info().startInstant().orElse(Instant.now()), null, null, -1, 0, null,
-			WorkerStats.NONE, null, null);
+			WorkerStats.NONE, null, null, null);
 
 	/**
 	 * Create a messenger.

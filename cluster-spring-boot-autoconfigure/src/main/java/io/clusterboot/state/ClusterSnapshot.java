@@ -20,8 +20,9 @@ import org.jspecify.annotations.Nullable;
  * @param maxWorkers the largest number of workers the cluster may be scaled to
  * @param counters running totals since the master started
  * @param takenAt when the supervisor took this snapshot
- * @param portSharing how the workers share the port: {@code reuseport}, or {@code none}
- * without a web server
+ * @param portSharing how the workers share the port: {@code reuseport} (each binds it),
+ * {@code proxy} (the master accepts and hands connections over), or {@code none} without
+ * a web server
  * @param tcpMigrateReq the master's {@code net.ipv4.tcp_migrate_req}, or {@code null}
  * where the kernel has no such setting
  * @since 0.1.0

@@ -22,11 +22,13 @@ import org.jspecify.annotations.Nullable;
  * @param stats the sample from the latest heartbeat
  * @param lastHeartbeatAt when the latest heartbeat arrived, or {@code null}
  * @param exit how this worker exited, or {@code null} while it runs
+ * @param connections the connections the master's proxy handed it, or {@code null} unless
+ * the cluster runs in proxy mode
  * @since 0.1.0
  */
 public record WorkerInfo(int id, long pid, WorkerState state, Instant forkedAt, @Nullable Instant listeningAt,
 		@Nullable String host, int port, int restarts, @Nullable WorkerExit lastExit, WorkerStats stats,
-		@Nullable Instant lastHeartbeatAt, @Nullable WorkerExit exit) {
+		@Nullable Instant lastHeartbeatAt, @Nullable WorkerExit exit, @Nullable ConnectionStats connections) {
 
 	/**
 	 * How long ago the master last heard from this worker.

@@ -37,6 +37,7 @@ import io.clusterboot.internal.launch.WorkerProcesses;
 import io.clusterboot.internal.worker.WorkerEnvironment;
 import io.clusterboot.server.TcpMigrateReq;
 import io.clusterboot.state.ClusterSnapshot;
+import io.clusterboot.state.ConnectionStats;
 import io.clusterboot.state.ExitCause;
 import io.clusterboot.state.RolloutStatus;
 import io.clusterboot.state.SlotInfo;
@@ -94,6 +95,8 @@ public final class ClusterSupervisor {
 
 	private final WorkerChannel channel;
 
+	private final @Nullable ConnectionRouter router;
+
 	private final StatePublisher state;
 
 	private final Rollouts rollouts;
@@ -145,13 +148,32 @@ public final class ClusterSupervisor {
 	 */
 	public ClusterSupervisor(SupervisorSettings settings, WorkerProcesses processes, SupervisorListener listener,
 			FrameCodec codec, int port, boolean exitCodeThreeIsOutOfMemory) {
+		this(settings, processes, listener, codec, port, exitCodeThreeIsOutOfMemory, null);
+	}
+
+	/**
+	 * Create a supervisor whose master hands connections to the workers itself.
+	 * @param settings how to run the workers
+	 * @param processes starts worker processes
+	 * @param listener hears of the workers' lifecycle and messages
+	 * @param codec encodes frames for the workers
+	 * @param port the cluster's public port, or {@code -1}
+	 * @param exitCodeThreeIsOutOfMemory whether workers run with
+	 * {@code -XX:+ExitOnOutOfMemoryError}, so that exit code 3 means out of memory
+	 * @param router hands the connections to the workers, or {@code null} if each worker
+	 * listens on the shared port itself
+	 */
+	public ClusterSupervisor(SupervisorSettings settings, WorkerProcesses processes, SupervisorListener listener,
+			FrameCodec codec, int port, boolean exitCodeThreeIsOutOfMemory, @Nullable ConnectionRouter router) {
 		this(settings, processes, listener, codec, port, new ExitClassifier(exitCodeThreeIsOutOfMemory),
-				(port > 0) ? TcpMigrateReq.read() : null, SupervisorClock.SYSTEM);
+				(port > 0) ? TcpMigrateReq.read() : null, SupervisorClock.SYSTEM, router);
 	}
 
 	ClusterSupervisor(SupervisorSettings settings, WorkerProcesses processes, SupervisorListener listener,
-			FrameCodec codec, int port, ExitClassifier exits, @Nullable Integer tcpMigrateReq, SupervisorClock clock) {
+			FrameCodec codec, int port, ExitClassifier exits, @Nullable Integer tcpMigrateReq, SupervisorClock clock,
+			@Nullable ConnectionRouter router) {
 		this.settings = settings;
+		this.router = router;
 		this.processes = processes;
 		this.listener = listener;
 		this.clock = clock;
@@ -346,10 +368,12 @@ public final class ClusterSupervisor {
 		runCommands(null);
 		maintain();
 		if (!this.stopping) {
-			logger.info("Forked " + this.target + " workers" + ((this.port > 0) ? " sharing port " + this.port : "")
+			logger.info("Forked " + this.target + " workers" + ((this.port <= 0) ? ""
+					: (this.router != null) ? " behind the master's proxy on port " + this.port
+							: " sharing port " + this.port)
 					+ ", " + sinceJvmStart() + "ms after the master's JVM started (master pid " + this.masterPid + ")");
 		}
-		if (this.port > 0 && Integer.valueOf(0).equals(this.tcpMigrateReq)) {
+		if (this.port > 0 && this.router == null && Integer.valueOf(0).equals(this.tcpMigrateReq)) {
 			logger.info("net.ipv4.tcp_migrate_req is 0: connections still waiting to be accepted by a worker "
 					+ "that stops are reset instead of handed to another worker. To lose none during restarts, "
 					+ "run 'sysctl -w net.ipv4.tcp_migrate_req=1' (as root; make it permanent in /etc/sysctl.d/)");
@@ -533,6 +557,9 @@ public final class ClusterSupervisor {
 		worker.listeningNanos = this.clock.nanoTime();
 		worker.host = listening.host();
 		worker.port = listening.port();
+		if (this.router != null && worker.port > 0) {
+			this.router.route(worker.pid, worker.port, listening.managementPort());
+		}
 		logger.debug(StringUtils.capitalize(worker.toString()) + " is listening"
 				+ ((worker.port > 0) ? " on port " + worker.port : "") + " "
 				+ TimeUnit.NANOSECONDS.toMillis(worker.listeningNanos - worker.forkedNanos) + "ms after fork");
@@ -608,6 +635,7 @@ public final class ClusterSupervisor {
 	}
 
 	private void disconnected(SupervisedWorker worker) {
+		stopRouting(worker);
 		if (!worker.disconnected) {
 			worker.disconnected = true;
 			worker.state = WorkerState.DISCONNECTING;
@@ -725,6 +753,7 @@ public final class ClusterSupervisor {
 		worker.killCause = cause;
 		worker.killAtNanos = this.clock.nanoTime() + THREAD_DUMP_GRACE.toNanos();
 		this.channel.unserve(worker);
+		stopRouting(worker);
 		logger.warn(StringUtils.capitalize(worker.toString()) + " is " + cause.getDescription() + ": " + why
 				+ "; dumping its threads to its output and killing it");
 		worker.process.dumpThreads();
@@ -739,6 +768,12 @@ public final class ClusterSupervisor {
 		this.channel.unserve(worker);
 		disconnected(worker);
 		worker.process.terminate();
+	}
+
+	private void stopRouting(SupervisedWorker worker) {
+		if (this.router != null) {
+			this.router.stopRouting(worker.pid);
+		}
 	}
 
 	private void destroyForcibly(SupervisedWorker worker) {
@@ -809,7 +844,9 @@ public final class ClusterSupervisor {
 
 	private WorkerInfo info(SupervisedWorker worker) {
 		Slot slot = this.slots.get(worker.id);
-		return (slot != null) ? worker.toInfo(slot.restarts, slot.lastExit) : worker.toInfo(0, null);
+		ConnectionStats connections = (this.router != null) ? this.router.stats(worker.pid) : null;
+		return (slot != null) ? worker.toInfo(slot.restarts, slot.lastExit, connections)
+				: worker.toInfo(0, null, connections);
 	}
 
 	/**
@@ -825,7 +862,7 @@ public final class ClusterSupervisor {
 			}
 		}
 		return new WorkerInfo(id, pid, WorkerState.ONLINE, this.startedAt, null, null, -1, 0, null, WorkerStats.NONE,
-				null, null);
+				null, null, null);
 	}
 
 	/**
@@ -873,7 +910,14 @@ public final class ClusterSupervisor {
 		return new ClusterSnapshot(this.masterPid, this.startedAt, this.port, this.target, this.stopping,
 				List.copyOf(infos), List.copyOf(slotInfos), this.rollouts.status(), this.settings.maxWorkers(),
 				this.tally.snapshot(this.channel.messages(), this.channel.messagesDropped()), now,
-				(this.port > 0) ? "reuseport" : "none", this.tcpMigrateReq);
+				portSharing(), this.tcpMigrateReq);
+	}
+
+	private String portSharing() {
+		if (this.port <= 0) {
+			return "none";
+		}
+		return (this.router != null) ? "proxy" : "reuseport";
 	}
 
 	private static long sinceJvmStart() {

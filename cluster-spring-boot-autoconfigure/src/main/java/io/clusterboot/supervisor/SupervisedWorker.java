@@ -6,6 +6,7 @@ import org.jspecify.annotations.Nullable;
 
 import io.clusterboot.internal.ipc.IpcPeer;
 import io.clusterboot.internal.launch.WorkerProcess;
+import io.clusterboot.state.ConnectionStats;
 import io.clusterboot.state.ExitCause;
 import io.clusterboot.state.WorkerExit;
 import io.clusterboot.state.WorkerInfo;
@@ -101,9 +102,9 @@ final class SupervisedWorker {
 		return this.stopCause != null || this.killCause != null;
 	}
 
-	WorkerInfo toInfo(int restarts, @Nullable WorkerExit lastExit) {
+	WorkerInfo toInfo(int restarts, @Nullable WorkerExit lastExit, @Nullable ConnectionStats connections) {
 		return new WorkerInfo(this.id, this.pid, this.state, this.forkedAt, this.listeningAt, this.host, this.port,
-				restarts, lastExit, this.stats, this.lastHeartbeatAt, this.exit);
+				restarts, lastExit, this.stats, this.lastHeartbeatAt, this.exit, connections);
 	}
 
 	@Override

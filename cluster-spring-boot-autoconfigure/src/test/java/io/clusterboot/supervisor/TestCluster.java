@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
+import org.jspecify.annotations.Nullable;
+
 import io.clusterboot.internal.ipc.FrameCodec;
 import io.clusterboot.state.ClusterSnapshot;
 import io.clusterboot.state.SlotInfo;
@@ -37,9 +39,19 @@ final class TestCluster {
 	private final ClusterSupervisor supervisor;
 
 	TestCluster(TestSettings settings) {
+		this(settings, null);
+	}
+
+	/**
+	 * A cluster in proxy mode.
+	 * @param settings the settings
+	 * @param router hands connections to the workers, or {@code null} for workers that
+	 * share the port themselves
+	 */
+	TestCluster(TestSettings settings, @Nullable ConnectionRouter router) {
 		this.settings = settings.build();
 		this.supervisor = new ClusterSupervisor(this.settings, this.processes, this.listener, this.codec, PORT,
-				new ExitClassifier(true, "Linux"), 1, this.clock);
+				new ExitClassifier(true, "Linux"), 1, this.clock, router);
 	}
 
 	/**

@@ -17,7 +17,8 @@ import io.clusterboot.state.RolloutStatus;
  * {@code standalone}
  * @param answeredBy the process that answered
  * @param master the master, or {@code null} in a single process
- * @param portSharing how the workers share the port ({@code reuseport})
+ * @param portSharing how the workers share the port: {@code reuseport} (each binds it) or
+ * {@code proxy} (the master accepts and hands connections over)
  * @param port the shared port
  * @param tcpMigrateReq the master's {@code net.ipv4.tcp_migrate_req}, if the kernel has it
  * @param targetWorkers how many workers the cluster should run

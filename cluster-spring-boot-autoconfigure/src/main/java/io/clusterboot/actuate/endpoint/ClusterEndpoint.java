@@ -186,7 +186,9 @@ public class ClusterEndpoint {
 				Duration.between(worker.forkedAt(), now).toMillis(), worker.restarts(), lastExit,
 				worker.stats().heapUsed(), worker.stats().heapAfterGc(), worker.stats().heapMax(), worker.stats().requests(),
 				worker.stats().requestsInFlight(), worker.stats().messagesRefused(),
-				worker.stats().liveness(), worker.stats().readiness(), heartbeatAge);
+				worker.stats().liveness(), worker.stats().readiness(), heartbeatAge,
+				(worker.connections() != null) ? worker.connections().open() : null,
+				(worker.connections() != null) ? worker.connections().handedOver() : null);
 	}
 
 }

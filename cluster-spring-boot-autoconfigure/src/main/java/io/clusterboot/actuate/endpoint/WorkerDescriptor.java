@@ -26,13 +26,17 @@ import org.springframework.boot.actuate.endpoint.OperationResponseBody;
  * @param liveness its Spring liveness state
  * @param readiness its Spring readiness state
  * @param lastHeartbeatAgeMillis time since its latest heartbeat
+ * @param openConnections in proxy mode, the connections the master's proxy has open to it
+ * @param connectionsHandedOver in proxy mode, the connections the master's proxy has
+ * handed it since it started
  * @since 0.1.0
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record WorkerDescriptor(int id, long pid, String state, String forkedAt, @Nullable String listeningAt,
 		long uptimeMillis, int restarts, @Nullable ExitDescriptor lastExit, long heapUsed, long heapAfterGc,
 		long heapMax, long requests, int requestsInFlight, long messagesRefused,
-		@Nullable String liveness, @Nullable String readiness, @Nullable Long lastHeartbeatAgeMillis)
+		@Nullable String liveness, @Nullable String readiness, @Nullable Long lastHeartbeatAgeMillis,
+		@Nullable Integer openConnections, @Nullable Long connectionsHandedOver)
 		implements OperationResponseBody {
 
 	/**

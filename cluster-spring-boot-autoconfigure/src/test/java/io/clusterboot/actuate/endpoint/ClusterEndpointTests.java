@@ -61,7 +61,7 @@ class ClusterEndpointTests {
 	void showsTheWorkersTheTotalsAndTheSlotsThatKeepFailing() {
 		WorkerExit bootFailure = new WorkerExit(1, null, ExitCause.BOOT_FAILED, NOW);
 		WorkerInfo serving = new WorkerInfo(2, 4242, WorkerState.LISTENING, NOW, NOW, null, 8080, 0, null,
-				new WorkerStats(100, 80, 1000, 7, 1, 20, 3, 60_000, "CORRECT", "ACCEPTING_TRAFFIC"), NOW, null);
+				new WorkerStats(100, 80, 1000, 7, 1, 20, 3, 60_000, "CORRECT", "ACCEPTING_TRAFFIC"), NOW, null, null);
 		ClusterSnapshot snapshot = new ClusterSnapshot(4200, NOW, 8080, 2, false, List.of(serving),
 				List.of(new SlotInfo(1, 4, 4, bootFailure, NOW.plusSeconds(2)), new SlotInfo(2, 0, 0, null, null)),
 				null, 16, new ClusterCounters(Map.of(ExitCause.BOOT_FAILED, 4L), 4, 0, 0, 12, 5), NOW, "reuseport",

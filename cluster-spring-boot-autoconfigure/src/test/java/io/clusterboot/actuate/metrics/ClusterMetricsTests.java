@@ -53,7 +53,7 @@ class ClusterMetricsTests {
 		MasterLink runtime = mock(MasterLink.class);
 		Instant now = Instant.now();
 		WorkerInfo worker = new WorkerInfo(1, 4242L, WorkerState.LISTENING, now, now, null, 8080, 0, null,
-				new WorkerStats(0, 0, 0, 0, 0, -1, 0, 0, null, null), now, null);
+				new WorkerStats(0, 0, 0, 0, 0, -1, 0, 0, null, null), now, null, null);
 		ClusterSnapshot snapshot = new ClusterSnapshot(4200L, now, 8080, 1, false, List.of(worker), List.of(), null, 16,
 				ClusterCounters.NONE, now, "reuseport", null);
 		given(runtime.getState()).willReturn(snapshot);

@@ -21,6 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
 import io.clusterboot.internal.ipc.FrameCodec.FrameTooLargeException;
 import io.clusterboot.state.ClusterCounters;
 import io.clusterboot.state.ClusterSnapshot;
+import io.clusterboot.state.ConnectionStats;
 import io.clusterboot.state.ExitCause;
 import io.clusterboot.state.OperationOutcome;
 import io.clusterboot.state.RolloutStatus;
@@ -62,7 +63,8 @@ class FrameCodecTests {
 		Instant now = Instant.parse("2026-11-21T10:15:30.123456789Z");
 		WorkerExit exit = new WorkerExit(137, "KILL", ExitCause.KILLED, now);
 		WorkerInfo worker = new WorkerInfo(1, 4242L, WorkerState.LISTENING, now, now, null, 8080, 1, exit,
-				new WorkerStats(1024L, 800L, 4096L, 99L, 0, -1, 0, 5000L, "CORRECT", "ACCEPTING_TRAFFIC"), now, null);
+				new WorkerStats(1024L, 800L, 4096L, 99L, 0, -1, 0, 5000L, "CORRECT", "ACCEPTING_TRAFFIC"), now, null,
+				new ConnectionStats(3, 120));
 		RolloutStatus rollout = new RolloutStatus("restart", now, null, List.of(1), List.of(2), null);
 		ClusterCounters counters = new ClusterCounters(Map.of(ExitCause.KILLED, 1L), 1, 0, 0, 3, 0);
 		return new ClusterSnapshot(4200L, now, 8080, 2, false, List.of(worker), List.of(), rollout, 16, counters, now,
