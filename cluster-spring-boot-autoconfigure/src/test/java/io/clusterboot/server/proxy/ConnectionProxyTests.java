@@ -19,6 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -260,6 +263,44 @@ class ConnectionProxyTests {
 				2L * ConnectionProxy.BUFFER_SIZE);
 		assertThat(worker.failures).isEmpty();
 		await().untilAsserted(() -> assertThat(proxy.bufferedBytes()).isZero());
+	}
+
+	@Test
+	void concurrentConnectionsEachGetTheirOwnBytesBack() throws Exception {
+		ConnectionProxy proxy = open(true);
+		proxy.route(1, worker("a").address());
+		proxy.route(2, worker("b").address());
+		int clients = 32;
+		ExecutorService executor = Executors.newFixedThreadPool(2 * clients);
+		try {
+			List<CompletableFuture<Void>> exchanges = new ArrayList<>();
+			for (int i = 0; i < clients; i++) {
+				long seed = i;
+				exchanges.add(CompletableFuture.runAsync(() -> {
+					try (Socket client = connect()) {
+						readLine(client);
+						Future<Long> sent = executor.submit(() -> {
+							long crc = send(client, 256 * 1024, seed);
+							client.shutdownOutput();
+							return crc;
+						});
+						long received = receive(client.getInputStream(), 0);
+						assertThat(received).isEqualTo(sent.get());
+					}
+					catch (Exception ex) {
+						throw new IllegalStateException(ex);
+					}
+				}, executor));
+			}
+			assertThat(CompletableFuture.allOf(exchanges.toArray(CompletableFuture[]::new)))
+				.succeedsWithin(Duration.ofSeconds(15));
+		}
+		finally {
+			executor.shutdownNow();
+		}
+		await().untilAsserted(() -> assertThat(proxy.stats()).containsExactly(Map.entry(1L, new ProxyStats(0, 16)),
+				Map.entry(2L, new ProxyStats(0, 16))));
+		assertThat(proxy.bufferedBytes()).isZero();
 	}
 
 	@Test
