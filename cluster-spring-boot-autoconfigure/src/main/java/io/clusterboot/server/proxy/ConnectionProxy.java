@@ -241,7 +241,8 @@ public final class ConnectionProxy implements Closeable {
 
 	/**
 	 * Stop handing new connections to a worker. Its open connections carry on until either
-	 * side closes them. A pid that is not routed is ignored.
+	 * side closes them, and so does a connection already on its way to it (on the loopback
+	 * interface, a matter of microseconds). A pid that is not routed is ignored.
 	 * @param pid the worker's process id
 	 */
 	public void stopRouting(long pid) {
