@@ -36,10 +36,10 @@ import org.jspecify.annotations.Nullable;
  * {@link ProxyProtocol} header naming the client.
  * <p>
  * All I/O runs on one selector thread named {@code cluster-proxy-<name>}; there is no
- * thread per connection. Each direction of a connection holds at most one buffer of
- * {@value #BUFFER_SIZE} bytes, taken from a small pool only while it holds bytes the other
- * side has not taken yet, and a side is not read while its bytes wait: a slow reader
- * slows its writer down through TCP instead of filling the master's memory.
+ * thread per connection. Each direction of a connection holds at most one buffer of 32 KiB,
+ * taken from a small pool only while it holds bytes the other side has not taken yet, and
+ * a side is not read while its bytes wait: a slow reader slows its writer down through TCP
+ * instead of filling the master's memory.
  * <p>
  * While no worker is routed the proxy does not accept: connections wait in the kernel's
  * accept backlog, as Node's round-robin scheduler holds them until a worker is free, and

@@ -94,6 +94,53 @@ class ConnectionProxyTests {
 	}
 
 	@Test
+	void aProxyOnTheWildcardAddressServesTheLoopbackInterface() throws Exception {
+		ConnectionProxy proxy = track(ConnectionProxy.open("wildcard", null, 0, 50, true));
+		this.proxy = proxy;
+		WorkerStub worker = worker("a");
+		proxy.route(1, worker.address());
+		Socket client = connect("127.0.0.2");
+		assertThat(readLine(client)).isEqualTo("a");
+		assertThat(worker.sources.poll(5, TimeUnit.SECONDS))
+			.isEqualTo(new InetSocketAddress("127.0.0.2", client.getLocalPort()));
+	}
+
+	@Test
+	void routingChangesFromOtherThreadsWhileConnectionsArriveLoseNoConnection() throws Exception {
+		ConnectionProxy proxy = open(true);
+		WorkerStub steady = worker("steady");
+		WorkerStub flapping = worker("flapping");
+		proxy.route(1, steady.address());
+		AtomicBoolean done = new AtomicBoolean();
+		Thread flapper = new Thread(() -> {
+			while (!done.get()) {
+				proxy.route(2, flapping.address());
+				Thread.yield();
+				proxy.stopRouting(2);
+			}
+		});
+		flapper.start();
+		int servedBySteady = 0;
+		try {
+			for (int i = 0; i < 200; i++) {
+				try (Socket client = connect()) {
+					String id = readLine(client);
+					assertThat(id).isIn("steady", "flapping");
+					servedBySteady += "steady".equals(id) ? 1 : 0;
+					assertEchoes(client);
+				}
+			}
+		}
+		finally {
+			done.set(true);
+			flapper.join();
+		}
+		int expected = servedBySteady;
+		await().untilAsserted(
+				() -> assertThat(proxy.stats()).containsExactly(Map.entry(1L, new ProxyStats(0, expected))));
+	}
+
+	@Test
 	void withoutTheHeaderTheWorkerReceivesExactlyTheClientsBytes() throws IOException {
 		ConnectionProxy proxy = open(false);
 		WorkerStub worker = track(WorkerStub.start("raw", false, WorkerStub::idThenEcho));
