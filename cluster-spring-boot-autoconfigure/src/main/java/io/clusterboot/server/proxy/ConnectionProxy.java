@@ -275,9 +275,9 @@ public final class ConnectionProxy implements Closeable {
 	}
 
 	/**
-	 * Bytes held in the proxy's buffers right now, waiting for a side to take them or
-	 * being handed on.
-	 * @return the bytes of buffers in use
+	 * The size of the buffers connections hold right now: a buffer is held from a read
+	 * until the other side has taken all its bytes, so this is what backpressure bounds.
+	 * @return the bytes of the buffers in use, not counting free ones kept for reuse
 	 */
 	long bufferedBytes() {
 		return this.bufferedBytes;
