@@ -162,7 +162,8 @@ public class ClusterRoleApplicationListener implements GenericApplicationListene
 	 * {@code SO_REUSEPORT} it binds the port(s) the master chose; in proxy mode it binds
 	 * its web server, and a separate management server if the application has one, to a
 	 * port of the kernel's choosing on {@code 127.0.0.1}, which only the master connects
-	 * to, and reports the port to the master once bound.
+	 * to, and reports the port to the master once bound (an application that turned its
+	 * HTTP server off with a negative {@code server.port} keeps it off).
 	 * @param worker the worker's environment variables
 	 * @param environment the application's environment, for its own ports
 	 * @return the properties
@@ -173,8 +174,11 @@ public class ClusterRoleApplicationListener implements GenericApplicationListene
 		properties.put(PROXY_PROTOCOL_PROPERTY, worker.proxyProtocol());
 		if (worker.portSharing() == PortSharing.PROXY) {
 			boolean separateManagementServer = hasSeparateManagementServer(environment);
-			properties.put("server.address", LOOPBACK);
-			properties.put("server.port", 0);
+			Integer serverPort = environment.getProperty("server.port", Integer.class);
+			if (serverPort == null || serverPort >= 0) {
+				properties.put("server.address", LOOPBACK);
+				properties.put("server.port", 0);
+			}
 			if (separateManagementServer) {
 				properties.put("management.server.address", LOOPBACK);
 				properties.put("management.server.port", 0);

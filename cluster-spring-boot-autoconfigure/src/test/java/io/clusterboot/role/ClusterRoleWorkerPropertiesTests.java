@@ -75,6 +75,13 @@ class ClusterRoleWorkerPropertiesTests {
 	}
 
 	@Test
+	void proxyModeKeepsAnHttpServerTurnedOff() {
+		this.environment.setProperty("server.port", "-1");
+		assertThat(ClusterRoleApplicationListener.workerProperties(proxy("true"), this.environment))
+			.doesNotContainKeys("server.address", "server.port");
+	}
+
+	@Test
 	void proxyModeIgnoresAPortFromTheMaster() {
 		WorkerEnvironment worker = WorkerEnvironment.from(Map.of(WorkerEnvironment.WORKER_ID, "1",
 				WorkerEnvironment.PORT_SHARING, "proxy", WorkerEnvironment.MASTER_PORT, "8080"));

@@ -65,7 +65,8 @@ public class NettyProxyProtocolCustomizer
 		if (this.proxyProtocol && !ClassUtils.isPresent(CODEC, classLoader)) {
 			throw new IllegalStateException("This worker's master sends a PROXY protocol header before each "
 					+ "connection, which Reactor Netty reads only with io.netty:netty-codec-haproxy: add "
-					+ "io.netty:netty-codec-haproxy to the application's dependencies (Spring Boot manages its version)");
+					+ "io.netty:netty-codec-haproxy to the application's dependencies (Spring Boot manages its "
+					+ "version)");
 		}
 		RefusedConnections refused = new RefusedConnections(logger);
 		factory.addServerCustomizers((server) -> proxyProtocol(server, this.proxyProtocol, refused));

@@ -65,7 +65,8 @@ public final class RefusedConnections {
 		long others = this.unlogged.getAndSet(0);
 		this.logger.warn("Closed a connection to this worker's private port from "
 				+ ((peer != null) ? peer : "an unknown peer") + ": " + reason
-				+ ". Only the cluster's master connects to it" + ((others > 0) ? " (" + others + " more connection(s) refused since the last warning)" : ""));
+				+ ". Only the cluster's master connects to it"
+				+ ((others > 0) ? " (" + others + " more connection(s) refused since the last warning)" : ""));
 	}
 
 }

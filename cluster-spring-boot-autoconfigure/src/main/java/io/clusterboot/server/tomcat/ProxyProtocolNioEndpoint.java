@@ -108,8 +108,8 @@ class ProxyProtocolNioEndpoint extends ReusePortNioEndpoint {
 			client = readHeader(socket);
 		}
 		catch (SocketTimeoutException ex) {
-			this.refused.refused(peer, "it sent no complete PROXY protocol header within " + this.headerTimeout.toMillis()
-					+ " ms");
+			this.refused.refused(peer,
+					"it sent no complete PROXY protocol header within " + this.headerTimeout.toMillis() + " ms");
 			destroySocket(socket);
 			return;
 		}
