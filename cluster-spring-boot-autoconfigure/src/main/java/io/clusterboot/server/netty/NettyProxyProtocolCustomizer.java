@@ -1,9 +1,13 @@
 package io.clusterboot.server.netty;
 
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.DecoderException;
+import io.netty.util.concurrent.ScheduledFuture;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -39,6 +43,8 @@ public class NettyProxyProtocolCustomizer
 
 	private static final String HEADER_CHECK = "cluster.proxyProtocolHeaderCheck";
 
+	private static final Duration HEADER_TIMEOUT = Duration.ofSeconds(5);
+
 	private static final Log logger = LogFactory.getLog(NettyProxyProtocolCustomizer.class);
 
 	private final boolean proxyProtocol;
@@ -69,10 +75,11 @@ public class NettyProxyProtocolCustomizer
 					+ "version)");
 		}
 		RefusedConnections refused = new RefusedConnections(logger);
-		factory.addServerCustomizers((server) -> proxyProtocol(server, this.proxyProtocol, refused));
+		factory.addServerCustomizers((server) -> proxyProtocol(server, this.proxyProtocol, refused, HEADER_TIMEOUT));
 	}
 
-	static HttpServer proxyProtocol(HttpServer server, boolean proxyProtocol, RefusedConnections refused) {
+	static HttpServer proxyProtocol(HttpServer server, boolean proxyProtocol, RefusedConnections refused,
+			Duration headerTimeout) {
 		HttpServer checked = server.doOnChannelInit((observer, channel, remoteAddress) -> {
 			if (!RefusedConnections.isLocal(channel.remoteAddress())) {
 				refused.refused(channel.remoteAddress(), "it does not come from this machine");
@@ -81,7 +88,8 @@ public class NettyProxyProtocolCustomizer
 			}
 			ChannelPipeline pipeline = channel.pipeline();
 			if (pipeline.get(NettyPipeline.ProxyProtocolDecoder) != null) {
-				pipeline.addAfter(NettyPipeline.ProxyProtocolDecoder, HEADER_CHECK, new HeaderCheck(refused));
+				pipeline.addAfter(NettyPipeline.ProxyProtocolDecoder, HEADER_CHECK,
+						new HeaderCheck(refused, headerTimeout));
 			}
 		});
 		return proxyProtocol ? checked.proxyProtocol(ProxyProtocolSupportType.ON) : checked;
@@ -94,15 +102,37 @@ public class NettyProxyProtocolCustomizer
 
 	/**
 	 * Logs a connection whose header the decoder before it rejects, which Reactor Netty
-	 * closes with no more than a DEBUG line, and closes it; steps aside once the header
-	 * has been read.
+	 * closes with no more than a DEBUG line, and closes a connection that sends no header
+	 * in time, which Reactor Netty would keep open; steps aside once the header has been
+	 * read.
 	 */
 	static class HeaderCheck extends ChannelInboundHandlerAdapter {
 
 		private final RefusedConnections refused;
 
-		HeaderCheck(RefusedConnections refused) {
+		private final Duration headerTimeout;
+
+		private @Nullable ScheduledFuture<?> timeout;
+
+		HeaderCheck(RefusedConnections refused, Duration headerTimeout) {
 			this.refused = refused;
+			this.headerTimeout = headerTimeout;
+		}
+
+		@Override
+		public void handlerAdded(ChannelHandlerContext context) {
+			this.timeout = context.executor().schedule(() -> {
+				this.refused.refused(context.channel().remoteAddress(), "it sent no complete PROXY protocol header "
+						+ "within " + this.headerTimeout.toMillis() + " ms");
+				context.close();
+			}, this.headerTimeout.toNanos(), TimeUnit.NANOSECONDS);
+		}
+
+		@Override
+		public void handlerRemoved(ChannelHandlerContext context) {
+			if (this.timeout != null) {
+				this.timeout.cancel(false);
+			}
 		}
 
 		@Override

@@ -14,10 +14,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 
+import org.apache.commons.logging.LogFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
 
 import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -27,6 +30,7 @@ import org.springframework.boot.web.server.WebServer;
 import org.springframework.core.io.buffer.DataBuffer;
 
 import io.clusterboot.server.proxy.ProxyProtocol;
+import io.clusterboot.server.proxy.RefusedConnections;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIOException;
@@ -75,6 +79,35 @@ class NettyProxyProtocolCustomizerTests {
 		try (Socket socket = connect()) {
 			assertThat(exchange(socket, header())).endsWith("127.0.0.2:5555");
 		}
+	}
+
+	@Test
+	void silentConnectionIsClosedAfterTheTimeoutWithoutHoldingUpOthers(CapturedOutput output) throws IOException {
+		Duration timeout = Duration.ofMillis(500);
+		DisposableServer server = NettyProxyProtocolCustomizer
+			.proxyProtocol(HttpServer.create().host("127.0.0.1").port(0), true,
+					new RefusedConnections(LogFactory.getLog(getClass())), timeout)
+			.handle((request, response) -> {
+				InetSocketAddress remote = request.remoteAddress();
+				String body = remote.getAddress().getHostAddress() + ":" + remote.getPort();
+				return response.header("Content-Length", String.valueOf(body.length())).sendString(Mono.just(body));
+			})
+			.bindNow();
+		try (Socket silent = new Socket("127.0.0.1", server.port())) {
+			silent.setSoTimeout(10_000);
+			long start = System.nanoTime();
+			try (Socket socket = new Socket("127.0.0.1", server.port())) {
+				socket.setSoTimeout(10_000);
+				assertThat(exchange(socket, header())).endsWith("127.0.0.2:5555");
+			}
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(timeout);
+			assertThat(readAll(silent)).isEmpty();
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(timeout.minusMillis(50));
+		}
+		finally {
+			server.disposeNow();
+		}
+		assertThat(output).contains("it sent no complete PROXY protocol header within 500 ms");
 	}
 
 	@Test
