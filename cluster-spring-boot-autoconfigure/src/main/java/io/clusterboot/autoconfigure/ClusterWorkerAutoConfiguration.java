@@ -21,26 +21,56 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 import io.clusterboot.internal.worker.RequestCountingFilter;
+import io.clusterboot.internal.worker.WorkerEnvironment.PortSharing;
 import io.clusterboot.internal.worker.WorkerRuntime;
 import io.clusterboot.message.ClusterMessenger;
 import io.clusterboot.message.WorkerMessenger;
 import io.clusterboot.server.PortSharingCheckCustomizer;
+import io.clusterboot.server.jetty.JettyProxyProtocolCustomizer;
 import io.clusterboot.server.jetty.JettyReusePortCustomizer;
+import io.clusterboot.server.netty.NettyProxyProtocolCustomizer;
 import io.clusterboot.server.netty.NettyReusePortCustomizer;
 import io.clusterboot.server.tomcat.TomcatDrainLifecycle;
+import io.clusterboot.server.tomcat.TomcatProxyProtocolCustomizer;
 import io.clusterboot.server.tomcat.TomcatReusePortCustomizer;
 
 /**
  * Auto-configuration of a cluster worker: its web server (Tomcat, Jetty or Reactor Netty)
- * shares the port with {@code SO_REUSEPORT} and, on Tomcat, drains off it when the worker
- * stops, it reports where it
- * listens and how many requests it served, and it gets a {@link ClusterMessenger}.
+ * shares the port with {@code SO_REUSEPORT} or, in proxy mode, listens on a private port
+ * behind its master and reads the client of each connection from the master's PROXY
+ * protocol header; on Tomcat it drains off the port when the worker stops; it reports
+ * where it listens and how many requests it served, and it gets a
+ * {@link ClusterMessenger}.
  *
  * @since 0.1.0
  */
 @AutoConfiguration(after = ClusterAutoConfiguration.class)
 @ConditionalOnProperty("cluster.worker.id")
 public final class ClusterWorkerAutoConfiguration {
+
+	static final String PORT_SHARING = "cluster.worker.port-sharing";
+
+	static final String PROXY_PROTOCOL = "cluster.worker.proxy-protocol";
+
+	/**
+	 * Whether the worker runs behind its master in proxy mode, as the master told it.
+	 */
+	static boolean proxyMode(Environment environment) {
+		return PortSharing.PROXY.value().equals(environment.getProperty(PORT_SHARING));
+	}
+
+	/**
+	 * Whether, in proxy mode, the master sends a PROXY protocol header before each
+	 * connection's bytes.
+	 */
+	static boolean proxyProtocol(Environment environment) {
+		return environment.getProperty(PROXY_PROTOCOL, Boolean.class, true);
+	}
+
+	static PortSharingCheckCustomizer portSharingCheck(Environment environment) {
+		boolean proxyMode = proxyMode(environment);
+		return new PortSharingCheckCustomizer(proxyMode, proxyMode && proxyProtocol(environment));
+	}
 
 	@Bean
 	@ConditionalOnBean(WorkerRuntime.class)
@@ -55,8 +85,16 @@ public final class ClusterWorkerAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
+		@ConditionalOnReusePort
 		TomcatReusePortCustomizer tomcatReusePortCustomizer() {
 			return new TomcatReusePortCustomizer();
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnProxyMode
+		TomcatProxyProtocolCustomizer tomcatProxyProtocolCustomizer(Environment environment) {
+			return new TomcatProxyProtocolCustomizer(proxyProtocol(environment));
 		}
 
 		@Bean
@@ -78,8 +116,16 @@ public final class ClusterWorkerAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
+		@ConditionalOnReusePort
 		JettyReusePortCustomizer jettyReusePortCustomizer() {
 			return new JettyReusePortCustomizer();
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnProxyMode
+		JettyProxyProtocolCustomizer jettyProxyProtocolCustomizer(Environment environment) {
+			return new JettyProxyProtocolCustomizer(proxyProtocol(environment));
 		}
 
 	}
@@ -90,8 +136,16 @@ public final class ClusterWorkerAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
+		@ConditionalOnReusePort
 		NettyReusePortCustomizer nettyReusePortCustomizer() {
 			return new NettyReusePortCustomizer();
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnProxyMode
+		NettyProxyProtocolCustomizer nettyProxyProtocolCustomizer(Environment environment) {
+			return new NettyProxyProtocolCustomizer(proxyProtocol(environment));
 		}
 
 	}
@@ -102,8 +156,8 @@ public final class ClusterWorkerAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		PortSharingCheckCustomizer portSharingCheckCustomizer() {
-			return new PortSharingCheckCustomizer();
+		PortSharingCheckCustomizer portSharingCheckCustomizer(Environment environment) {
+			return portSharingCheck(environment);
 		}
 
 	}

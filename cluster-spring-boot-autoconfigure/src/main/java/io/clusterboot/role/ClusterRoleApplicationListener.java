@@ -21,12 +21,14 @@ import org.springframework.context.event.GenericApplicationListener;
 import org.springframework.core.ResolvableType;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.PropertyResolver;
 
 import io.clusterboot.autoconfigure.ClusterProperties;
 import io.clusterboot.autoconfigure.ClusterSettings;
 import io.clusterboot.event.ClusterEventPublisher;
 import io.clusterboot.internal.master.MasterBootstrap;
 import io.clusterboot.internal.worker.WorkerEnvironment;
+import io.clusterboot.internal.worker.WorkerEnvironment.PortSharing;
 import io.clusterboot.internal.worker.WorkerRuntime;
 
 /**
@@ -44,6 +46,17 @@ public class ClusterRoleApplicationListener implements GenericApplicationListene
 	 * Right after logging is initialised.
 	 */
 	public static final int ORDER = LoggingApplicationListener.DEFAULT_ORDER + 1;
+
+	// How a worker's auto-configuration learns how it shares the port (reuseport or
+	// proxy) and whether, in proxy mode, a PROXY protocol header precedes each
+	// connection's bytes: set for every worker, ahead of the application's own properties
+	private static final String PORT_SHARING_PROPERTY = "cluster.worker.port-sharing";
+
+	private static final String PROXY_PROTOCOL_PROPERTY = "cluster.worker.proxy-protocol";
+
+	private static final String LOOPBACK = "127.0.0.1";
+
+	private static final int DEFAULT_SERVER_PORT = 8080;
 
 	private static final Log logger = LogFactory.getLog(ClusterRoleApplicationListener.class);
 
@@ -115,16 +128,8 @@ public class ClusterRoleApplicationListener implements GenericApplicationListene
 		if (worker == null) {
 			return;
 		}
-		Map<String, Object> ports = new HashMap<>();
-		if (worker.port() != null) {
-			ports.put("server.port", worker.port());
-		}
-		if (worker.managementPort() != null) {
-			ports.put("management.server.port", worker.managementPort());
-		}
-		if (!ports.isEmpty()) {
-			environment.getPropertySources().addFirst(new MapPropertySource("clusterWorker", ports));
-		}
+		environment.getPropertySources()
+			.addFirst(new MapPropertySource("clusterWorker", workerProperties(worker, environment)));
 		if (!worker.hasMaster()) {
 			logger.debug("Worker " + worker.workerId() + " has no master; running without one");
 			return;
@@ -149,6 +154,61 @@ public class ClusterRoleApplicationListener implements GenericApplicationListene
 		// else may hold the JVM up once main returns. spring.main.keep-alive=false, bound
 		// after this, still lets a worker that has finished its work exit.
 		application.setKeepAlive(true);
+	}
+
+	/**
+	 * The properties a worker's environment gets from its master, ahead of the
+	 * application's own: how it shares the port and where it binds. With
+	 * {@code SO_REUSEPORT} it binds the port(s) the master chose; in proxy mode it binds
+	 * its web server, and a separate management server if the application has one, to a
+	 * port of the kernel's choosing on {@code 127.0.0.1}, which only the master connects
+	 * to, and reports the port to the master once bound (an application that turned its
+	 * HTTP server off with a negative {@code server.port} keeps it off).
+	 * @param worker the worker's environment variables
+	 * @param environment the application's environment, for its own ports
+	 * @return the properties
+	 */
+	static Map<String, Object> workerProperties(WorkerEnvironment worker, PropertyResolver environment) {
+		Map<String, Object> properties = new HashMap<>();
+		properties.put(PORT_SHARING_PROPERTY, worker.portSharing().value());
+		properties.put(PROXY_PROTOCOL_PROPERTY, worker.proxyProtocol());
+		if (worker.portSharing() == PortSharing.PROXY) {
+			boolean separateManagementServer = hasSeparateManagementServer(environment);
+			Integer serverPort = environment.getProperty("server.port", Integer.class);
+			if (serverPort == null || serverPort >= 0) {
+				properties.put("server.address", LOOPBACK);
+				properties.put("server.port", 0);
+			}
+			if (separateManagementServer) {
+				properties.put("management.server.address", LOOPBACK);
+				properties.put("management.server.port", 0);
+			}
+			return properties;
+		}
+		if (worker.port() != null) {
+			properties.put("server.port", worker.port());
+		}
+		if (worker.managementPort() != null) {
+			properties.put("management.server.port", worker.managementPort());
+		}
+		return properties;
+	}
+
+	/**
+	 * Whether Spring Boot will run a separate management server: as Boot decides,
+	 * {@code management.server.port} set, not negative, and not the application's port
+	 * (0 always being a port of its own).
+	 */
+	private static boolean hasSeparateManagementServer(PropertyResolver environment) {
+		Integer managementPort = environment.getProperty("management.server.port", Integer.class);
+		if (managementPort == null || managementPort < 0) {
+			return false;
+		}
+		Integer serverPort = environment.getProperty("server.port", Integer.class);
+		if (serverPort == null) {
+			return managementPort != DEFAULT_SERVER_PORT;
+		}
+		return managementPort == 0 || !managementPort.equals(serverPort);
 	}
 
 	/**

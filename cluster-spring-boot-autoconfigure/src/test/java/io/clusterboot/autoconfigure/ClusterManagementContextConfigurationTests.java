@@ -9,8 +9,11 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.tomcat.TomcatWebServerFactory;
 
 import io.clusterboot.server.PortSharingCheckCustomizer;
+import io.clusterboot.server.jetty.JettyProxyProtocolCustomizer;
 import io.clusterboot.server.jetty.JettyReusePortCustomizer;
+import io.clusterboot.server.netty.NettyProxyProtocolCustomizer;
 import io.clusterboot.server.netty.NettyReusePortCustomizer;
+import io.clusterboot.server.tomcat.TomcatProxyProtocolCustomizer;
 import io.clusterboot.server.tomcat.TomcatReusePortCustomizer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,6 +54,18 @@ class ClusterManagementContextConfigurationTests {
 				.doesNotHaveBean(JettyReusePortCustomizer.class)
 				.doesNotHaveBean(NettyReusePortCustomizer.class)
 				.hasSingleBean(PortSharingCheckCustomizer.class));
+	}
+
+	@Test
+	void readsTheProxyProtocolOnEveryServerInProxyMode() {
+		this.contextRunner.withPropertyValues("cluster.worker.id=1", "cluster.worker.port-sharing=proxy")
+			.run((context) -> assertThat(context).hasSingleBean(TomcatProxyProtocolCustomizer.class)
+				.hasSingleBean(JettyProxyProtocolCustomizer.class)
+				.hasSingleBean(NettyProxyProtocolCustomizer.class)
+				.hasSingleBean(PortSharingCheckCustomizer.class)
+				.doesNotHaveBean(TomcatReusePortCustomizer.class)
+				.doesNotHaveBean(JettyReusePortCustomizer.class)
+				.doesNotHaveBean(NettyReusePortCustomizer.class));
 	}
 
 }

@@ -1,7 +1,10 @@
 package io.clusterboot.internal.worker;
 
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
 
@@ -17,10 +20,14 @@ import org.jspecify.annotations.Nullable;
  * @param port the port every worker binds ({@code CLUSTER_MASTER_PORT}), or {@code null}
  * @param managementPort the separate management port every worker binds
  * ({@code CLUSTER_MASTER_MANAGEMENT_PORT}), or {@code null}
+ * @param portSharing how the workers share the port ({@code CLUSTER_PORT_SHARING})
+ * @param proxyProtocol whether, in {@link PortSharing#PROXY proxy} mode, the master sends a
+ * PROXY protocol header before each connection's bytes ({@code CLUSTER_PROXY_PROTOCOL});
+ * always {@code false} otherwise
  * @since 0.1.0
  */
 public record WorkerEnvironment(int workerId, long masterPid, @Nullable Path socket, @Nullable String secret,
-		@Nullable Integer port, @Nullable Integer managementPort) {
+		@Nullable Integer port, @Nullable Integer managementPort, PortSharing portSharing, boolean proxyProtocol) {
 
 	/**
 	 * The worker's id, also visible to the application as {@code cluster.worker.id}.
@@ -53,6 +60,33 @@ public record WorkerEnvironment(int workerId, long masterPid, @Nullable Path soc
 	public static final String MASTER_MANAGEMENT_PORT = "CLUSTER_MASTER_MANAGEMENT_PORT";
 
 	/**
+	 * How the workers share the port: {@code reuseport} (also when absent) or
+	 * {@code proxy}.
+	 */
+	public static final String PORT_SHARING = "CLUSTER_PORT_SHARING";
+
+	/**
+	 * In proxy mode, {@code true} (also when absent) if the master sends a PROXY protocol
+	 * v2 header before each connection's bytes, {@code false} if it sends none.
+	 */
+	public static final String PROXY_PROTOCOL = "CLUSTER_PROXY_PROTOCOL";
+
+	/**
+	 * A worker environment that shares the port with {@code SO_REUSEPORT}.
+	 * @param workerId the worker's slot id
+	 * @param masterPid the master's pid, or {@code -1}
+	 * @param socket the master's IPC socket, or {@code null}
+	 * @param secret the per-launch secret, or {@code null}
+	 * @param port the port every worker binds, or {@code null}
+	 * @param managementPort the separate management port every worker binds, or
+	 * {@code null}
+	 */
+	public WorkerEnvironment(int workerId, long masterPid, @Nullable Path socket, @Nullable String secret,
+			@Nullable Integer port, @Nullable Integer managementPort) {
+		this(workerId, masterPid, socket, secret, port, managementPort, PortSharing.REUSEPORT, false);
+	}
+
+	/**
 	 * Read the variables.
 	 * @param environment the process environment
 	 * @return the worker environment, or {@code null} if this process is not a worker
@@ -67,10 +101,25 @@ public record WorkerEnvironment(int workerId, long masterPid, @Nullable Path soc
 		String port = environment.get(MASTER_PORT);
 		String managementPort = environment.get(MASTER_MANAGEMENT_PORT);
 		String masterPid = environment.get(MASTER_PID);
+		PortSharing portSharing = PortSharing.from(environment.get(PORT_SHARING));
+		boolean proxyProtocol = portSharing == PortSharing.PROXY
+				&& parseBoolean(PROXY_PROTOCOL, environment.get(PROXY_PROTOCOL), true);
 		return new WorkerEnvironment(parse(WORKER_ID, id), (masterPid != null) ? parse(MASTER_PID, masterPid) : -1,
 				(socket != null) ? Path.of(socket) : null, environment.get(MASTER_SECRET),
 				(port != null) ? (int) parse(MASTER_PORT, port) : null,
-				(managementPort != null) ? (int) parse(MASTER_MANAGEMENT_PORT, managementPort) : null);
+				(managementPort != null) ? (int) parse(MASTER_MANAGEMENT_PORT, managementPort) : null, portSharing,
+				proxyProtocol);
+	}
+
+	private static boolean parseBoolean(String name, @Nullable String value, boolean absent) {
+		if (value == null || value.isBlank()) {
+			return absent;
+		}
+		return switch (value.trim().toLowerCase(Locale.ROOT)) {
+			case "true" -> true;
+			case "false" -> false;
+			default -> throw new IllegalStateException(name + "='" + value + "' is neither true nor false");
+		};
 	}
 
 	private static int parse(String name, String value) {
@@ -88,6 +137,52 @@ public record WorkerEnvironment(int workerId, long masterPid, @Nullable Path soc
 	 */
 	public boolean hasMaster() {
 		return this.socket != null && this.secret != null;
+	}
+
+	/**
+	 * How the workers of a cluster share the application's port.
+	 */
+	public enum PortSharing {
+
+		/**
+		 * Every worker binds the public port itself with {@code SO_REUSEPORT}.
+		 */
+		REUSEPORT("reuseport"),
+
+		/**
+		 * The master owns the public port and relays each connection to a worker's
+		 * private port on {@code 127.0.0.1}.
+		 */
+		PROXY("proxy");
+
+		private final String value;
+
+		PortSharing(String value) {
+			this.value = value;
+		}
+
+		/**
+		 * The value of {@value WorkerEnvironment#PORT_SHARING} and of the worker's
+		 * {@code cluster.worker.port-sharing} property.
+		 * @return {@code reuseport} or {@code proxy}
+		 */
+		public String value() {
+			return this.value;
+		}
+
+		static PortSharing from(@Nullable String value) {
+			if (value == null || value.isBlank()) {
+				return REUSEPORT;
+			}
+			for (PortSharing candidate : values()) {
+				if (candidate.value.equalsIgnoreCase(value.trim())) {
+					return candidate;
+				}
+			}
+			throw new IllegalStateException(PORT_SHARING + "='" + value + "' is not one of "
+					+ Arrays.stream(values()).map(PortSharing::value).collect(Collectors.joining(", ")));
+		}
+
 	}
 
 }

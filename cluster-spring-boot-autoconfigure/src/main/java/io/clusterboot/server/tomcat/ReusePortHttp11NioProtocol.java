@@ -14,7 +14,11 @@ public class ReusePortHttp11NioProtocol extends Http11NioProtocol {
 	 * Create the protocol; Tomcat calls this by reflection.
 	 */
 	public ReusePortHttp11NioProtocol() {
-		super(new ReusePortNioEndpoint());
+		this(new ReusePortNioEndpoint());
+	}
+
+	ReusePortHttp11NioProtocol(ReusePortNioEndpoint endpoint) {
+		super(endpoint);
 	}
 
 	/**

@@ -32,12 +32,17 @@ import org.apache.tomcat.util.net.SocketWrapperBase;
  * Finally, it can leave the shared port without failing a request ({@link #closeListener()}
  * and {@link #closeIdleConnections(Duration)}), which {@link TomcatDrainLifecycle} does before
  * Spring Boot's graceful shutdown pauses the connector.
+ * <p>
+ * In proxy mode its subclass {@link ProxyProtocolNioEndpoint} binds a port of its own
+ * without {@code SO_REUSEPORT}, and keeps the acceptor's wake-up and the drain.
  *
  * @since 0.1.0
  */
 class ReusePortNioEndpoint extends NioEndpoint {
 
 	private static final long ACCEPTOR_WAIT_NANOS = 1_000_000_000L;
+
+	private final boolean reusePort;
 
 	private volatile ServerSocketChannel serverSocket;
 
@@ -55,6 +60,22 @@ class ReusePortNioEndpoint extends NioEndpoint {
 
 	private long previousAcceptNanos;
 
+	/**
+	 * Create an endpoint that binds with {@code SO_REUSEPORT}.
+	 */
+	ReusePortNioEndpoint() {
+		this(true);
+	}
+
+	/**
+	 * Create an endpoint.
+	 * @param reusePort whether to bind with {@code SO_REUSEPORT}; in proxy mode each
+	 * worker binds a port of its own, with a plain bind
+	 */
+	ReusePortNioEndpoint(boolean reusePort) {
+		this.reusePort = reusePort;
+	}
+
 	@Override
 	protected void initServerSocket() throws Exception {
 		if (getUseInheritedChannel() || getUnixDomainSocketPath() != null) {
@@ -65,7 +86,9 @@ class ReusePortNioEndpoint extends NioEndpoint {
 		ServerSocketChannel channel = ServerSocketChannel.open();
 		try {
 			getSocketProperties().setProperties(channel.socket());
-			channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+			if (this.reusePort) {
+				channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+			}
 			channel.bind(new InetSocketAddress(getAddress(), getPortWithOffset()), getAcceptCount());
 			channel.configureBlocking(false);
 			Selector selector = Selector.open();
