@@ -9,6 +9,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
+import io.clusterboot.server.PortSharing;
+
 /**
  * Configuration properties for cluster mode.
  *
@@ -41,6 +43,13 @@ public class ClusterProperties {
 	 * service managers.
 	 */
 	private @Nullable String pidFile;
+
+	/**
+	 * How the workers share the port: 'reuseport' (each binds it, the kernel balances),
+	 * 'proxy' (the master accepts and hands connections to the workers in turn), or 'auto'
+	 * (reuseport where the kernel balances it and the web server supports it, else proxy).
+	 */
+	private PortSharing portSharing = PortSharing.AUTO;
 
 	private final Worker worker = new Worker();
 
@@ -90,6 +99,14 @@ public class ClusterProperties {
 
 	public void setPidFile(@Nullable String pidFile) {
 		this.pidFile = pidFile;
+	}
+
+	public PortSharing getPortSharing() {
+		return this.portSharing;
+	}
+
+	public void setPortSharing(PortSharing portSharing) {
+		this.portSharing = portSharing;
 	}
 
 	public Worker getWorker() {

@@ -21,10 +21,10 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 import io.clusterboot.internal.worker.RequestCountingFilter;
-import io.clusterboot.internal.worker.WorkerEnvironment.PortSharing;
 import io.clusterboot.internal.worker.WorkerRuntime;
 import io.clusterboot.message.ClusterMessenger;
 import io.clusterboot.message.WorkerMessenger;
+import io.clusterboot.server.PortSharing;
 import io.clusterboot.server.PortSharingCheckCustomizer;
 import io.clusterboot.server.jetty.JettyProxyProtocolCustomizer;
 import io.clusterboot.server.jetty.JettyReusePortCustomizer;

@@ -16,9 +16,9 @@ class PortSharingFailureAnalyzer extends AbstractFailureAnalyzer<PortSharingExce
 		return new FailureAnalysis(
 				"The cluster could not share port " + cause.getPort() + " between its workers: " + cause.getReason()
 						+ ".",
-				"Run the application on Tomcat, Jetty or Reactor Netty, or set cluster.workers=0 to run it as a "
-						+ "single process. Sharing the port through the master (cluster.port-sharing=proxy) is "
-						+ "planned but not built yet.",
+				"Set cluster.port-sharing=proxy: the master then accepts the connections and hands them to the "
+						+ "workers, which works with any web server. Or run the application on Tomcat, Jetty or "
+						+ "Reactor Netty, or set cluster.workers=0 to run it as a single process.",
 				cause);
 	}
 

@@ -28,8 +28,8 @@ import io.clusterboot.autoconfigure.ClusterSettings;
 import io.clusterboot.event.ClusterEventPublisher;
 import io.clusterboot.internal.master.MasterBootstrap;
 import io.clusterboot.internal.worker.WorkerEnvironment;
-import io.clusterboot.internal.worker.WorkerEnvironment.PortSharing;
 import io.clusterboot.internal.worker.WorkerRuntime;
+import io.clusterboot.server.PortSharing;
 
 /**
  * Decides, as soon as the environment is complete and logging is initialised, what this

@@ -32,13 +32,34 @@ public final class PortGuard {
 	 * @throws IllegalStateException where {@code SO_REUSEPORT} does not exist (Windows)
 	 */
 	public static void checkPortSharing() throws IOException {
-		try (ServerSocketChannel channel = ServerSocketChannel.open()) {
-			if (!channel.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT)) {
-				throw new IllegalStateException("Cluster mode needs SO_REUSEPORT so that the workers can share one "
-						+ "port, and " + System.getProperty("os.name") + " does not have it. Run on Linux, or set "
-						+ "cluster.workers=0 to run a single process");
-			}
+		if (!supportsPortSharing()) {
+			throw new IllegalStateException("cluster.port-sharing=reuseport needs SO_REUSEPORT so that the workers "
+					+ "can share one port, and " + System.getProperty("os.name") + " does not have it. Set "
+					+ "cluster.port-sharing=proxy (or auto) to have the master accept the connections and hand "
+					+ "them to the workers, or cluster.workers=0 to run a single process");
 		}
+	}
+
+	/**
+	 * Whether this platform lets several processes bind one port with
+	 * {@code SO_REUSEPORT}.
+	 * @return {@code false} where {@code SO_REUSEPORT} does not exist (Windows)
+	 * @throws IOException if a socket cannot be opened to find out
+	 */
+	public static boolean supportsPortSharing() throws IOException {
+		try (ServerSocketChannel channel = ServerSocketChannel.open()) {
+			return channel.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT);
+		}
+	}
+
+	/**
+	 * The error for a port another program holds, naming that program where
+	 * {@code /proc} tells.
+	 * @param port the port
+	 * @return the exception to throw
+	 */
+	public static PortInUseException inUse(int port) {
+		return new PortInUseException(port, findListener(port));
 	}
 
 	/**

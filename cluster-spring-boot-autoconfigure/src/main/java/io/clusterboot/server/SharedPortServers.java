@@ -92,8 +92,8 @@ public final class SharedPortServers {
 
 		PortSharingException(int port, String reason) {
 			super("Cluster mode cannot share port " + port + " between the workers: " + reason
-					+ ". Sharing the port through the master (cluster.port-sharing=proxy) is planned but not built "
-					+ "yet; until then set cluster.workers=0 to run a single process");
+					+ ". Set cluster.port-sharing=proxy to have the master accept the connections and hand them to "
+					+ "the workers (any web server), or cluster.workers=0 to run a single process");
 			this.port = port;
 			this.reason = reason;
 		}

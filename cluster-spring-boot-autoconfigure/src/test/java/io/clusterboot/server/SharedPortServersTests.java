@@ -49,7 +49,6 @@ class SharedPortServersTests {
 			.withMessageContaining("cannot share port 8080")
 			.withMessageContaining("servlet application")
 			.withMessageContaining("cluster.port-sharing=proxy")
-			.withMessageContaining("not built yet")
 			.withMessageContaining("cluster.workers=0");
 	}
 

@@ -47,6 +47,8 @@ import io.clusterboot.internal.worker.WorkerEnvironment;
 import io.clusterboot.master.ClusterMaster;
 import io.clusterboot.message.MasterMessenger;
 import io.clusterboot.server.PortGuard;
+import io.clusterboot.server.PortSharing;
+import io.clusterboot.server.ProxyModeSupport;
 import io.clusterboot.server.SharedPortServers;
 import io.clusterboot.supervisor.ClusterSupervisor;
 
@@ -73,6 +75,8 @@ public final class MasterBootstrap {
 	private final MasterSettings settings;
 
 	private final Consumer<ConfigurableListableBeanFactory> beans;
+
+	private boolean proxyHeader;
 
 	private MasterBootstrap(SpringApplication application, ConfigurableEnvironment environment,
 			MasterSettings settings, Consumer<ConfigurableListableBeanFactory> beans) {
@@ -101,20 +105,114 @@ public final class MasterBootstrap {
 	}
 
 	private int run() throws IOException {
-		int port = resolvePort();
-		int managementPort = resolveManagementPort(port);
-		Path directory = createIpcDirectory();
+		if (System.getProperty("os.name", "").startsWith("Windows")) {
+			throw new IllegalStateException("Cluster mode does not run on Windows: Java can end another process "
+					+ "there only by killing it, so the master could not let a worker drain and stop gracefully. Set "
+					+ "cluster.workers=0 to run a single process, or run the cluster in WSL or a Linux container");
+		}
+		WebApplicationType type = webApplicationType();
+		int port = (type != WebApplicationType.NONE) ? this.environment.getProperty("server.port", Integer.class, 8080)
+				: -1;
+		ProxyRouter router = null;
+		int managementPort;
+		if (port >= 0 && portSharing(type, port) == PortSharing.PROXY) {
+			router = openProxy(type, port);
+			port = router.port();
+			managementPort = router.managementPort();
+		}
+		else if (port >= 0) {
+			port = sharedPort("server", port);
+			managementPort = resolveManagementPort(port);
+		}
+		else {
+			managementPort = -1;
+		}
+		Path directory = null;
 		Path pidFile = null;
 		try {
+			directory = createIpcDirectory();
 			pidFile = writePidFile();
-			return supervise(port, managementPort, directory);
+			return supervise(port, managementPort, directory, router);
 		}
 		finally {
-			deleteRecursively(directory);
+			if (router != null) {
+				router.close();
+			}
+			if (directory != null) {
+				deleteRecursively(directory);
+			}
 			if (pidFile != null) {
 				deleteOwnPidFile(pidFile);
 			}
 		}
+	}
+
+	/**
+	 * Decide how the workers share the port: {@code cluster.port-sharing}, with
+	 * {@link PortSharing#AUTO} resolved to {@code SO_REUSEPORT} where the kernel balances
+	 * it and the web server can use it, else to the master's proxy.
+	 * @throws SharedPortServers.PortSharingException if {@code reuseport} was asked for
+	 * and the application's web server cannot share its port
+	 */
+	private PortSharing portSharing(WebApplicationType type, int port) throws IOException {
+		PortSharing requested = this.settings.portSharing();
+		if (requested == PortSharing.PROXY) {
+			return PortSharing.PROXY;
+		}
+		if (requested == PortSharing.REUSEPORT) {
+			PortGuard.checkPortSharing();
+			List<String> servers = SharedPortServers.check(type, this.application.getClassLoader(), port);
+			logger.debug("Web servers whose port the workers can share: " + servers);
+			if (!PortGuard.balancesSharedPorts()) {
+				logger.warn(System.getProperty("os.name") + " does not spread the connections of a shared port over "
+						+ "its listeners: one worker will get all of them. Set cluster.port-sharing=proxy (or auto) "
+						+ "to have the master hand them to the workers in turn");
+			}
+			return PortSharing.REUSEPORT;
+		}
+		if (!PortGuard.balancesSharedPorts() || !PortGuard.supportsPortSharing()) {
+			logger.info(System.getProperty("os.name") + " does not spread the connections of a shared port over its "
+					+ "listeners: the master accepts them and hands them to the workers in turn "
+					+ "(cluster.port-sharing=proxy)");
+			return PortSharing.PROXY;
+		}
+		try {
+			List<String> servers = SharedPortServers.check(type, this.application.getClassLoader(), port);
+			logger.debug("Web servers whose port the workers can share: " + servers);
+			return PortSharing.REUSEPORT;
+		}
+		catch (SharedPortServers.PortSharingException ex) {
+			logger.info(ex.getReason() + ": the master accepts the connections and hands them to the workers in "
+					+ "turn (cluster.port-sharing=proxy)");
+			return PortSharing.PROXY;
+		}
+	}
+
+	private ProxyRouter openProxy(WebApplicationType type, int port) throws IOException {
+		Integer managementPort = this.environment.getProperty("management.server.port", Integer.class);
+		boolean separateManagement = managementPort != null && managementPort >= 0 && managementPort != port;
+		boolean proxyHeader = ProxyModeSupport.canReadProxyProtocol(type, this.application.getClassLoader());
+		if (!proxyHeader) {
+			logger.warn("The workers' web server cannot read the PROXY protocol header through which the master "
+					+ "tells them the client's address, so every request will appear to come from the master "
+					+ "(127.0.0.1). For Reactor Netty, add io.netty:netty-codec-haproxy to the application's "
+					+ "dependencies");
+		}
+		ProxyRouter router = ProxyRouter.open(address("server"), port, address("management.server"),
+				separateManagement ? managementPort : -1, proxyHeader);
+		if (port == 0) {
+			logger.info("server.port is 0: the master listens on port " + router.port());
+		}
+		if (separateManagement && managementPort == 0) {
+			logger.info("management.server.port is 0: the master listens on port " + router.managementPort());
+		}
+		this.proxyHeader = proxyHeader;
+		return router;
+	}
+
+	private @Nullable InetAddress address(String prefix) throws IOException {
+		String value = this.environment.getProperty(prefix + ".address");
+		return (value != null && !value.isBlank()) ? InetAddress.getByName(value) : null;
 	}
 
 	/**
@@ -151,7 +249,8 @@ public final class MasterBootstrap {
 		return pidFile;
 	}
 
-	private int supervise(int port, int managementPort, Path directory) throws IOException {
+	private int supervise(int port, int managementPort, Path directory, @Nullable ProxyRouter router)
+			throws IOException {
 		// Building the JSON mapper takes a fifth of a second: do it while the master's context is scanned
 		int maxFrameSize = this.settings.maxFrameSize();
 		CompletableFuture<FrameCodec> codecs = CompletableFuture.supplyAsync(() -> new FrameCodec(maxFrameSize),
@@ -163,11 +262,17 @@ public final class MasterBootstrap {
 		Map<String, String> workerEnvironment = new HashMap<>();
 		workerEnvironment.put(WorkerEnvironment.MASTER_SOCKET, socket.toString());
 		workerEnvironment.put(WorkerEnvironment.MASTER_PID, Long.toString(ProcessHandle.current().pid()));
-		if (port > 0) {
-			workerEnvironment.put(WorkerEnvironment.MASTER_PORT, Integer.toString(port));
+		if (router != null) {
+			workerEnvironment.put(WorkerEnvironment.PORT_SHARING, "proxy");
+			workerEnvironment.put(WorkerEnvironment.PROXY_PROTOCOL, Boolean.toString(this.proxyHeader));
 		}
-		if (managementPort > 0) {
-			workerEnvironment.put(WorkerEnvironment.MASTER_MANAGEMENT_PORT, Integer.toString(managementPort));
+		else {
+			if (port > 0) {
+				workerEnvironment.put(WorkerEnvironment.MASTER_PORT, Integer.toString(port));
+			}
+			if (managementPort > 0) {
+				workerEnvironment.put(WorkerEnvironment.MASTER_MANAGEMENT_PORT, Integer.toString(managementPort));
+			}
 		}
 		if (logger.isDebugEnabled()) {
 			logger.debug("Worker command: " + String.join(" ", commands.command(1, 1)));
@@ -182,7 +287,7 @@ public final class MasterBootstrap {
 		FrameCodec codec = join(codecs);
 		ClusterEventPublisher events = new ClusterEventPublisher(context, context, codec.mapper());
 		ClusterSupervisor supervisor = new ClusterSupervisor(this.settings.supervisor(), processes, events, codec, port,
-				commands.exitsOnOutOfMemoryError());
+				commands.exitsOnOutOfMemoryError(), router);
 		try (IpcServer server = IpcServer.start(socket, codec, supervisor.channel(),
 				this.settings.handshakeTimeout())) {
 			this.beans.accept(context.getBeanFactory());
@@ -202,25 +307,6 @@ public final class MasterBootstrap {
 			context.close();
 			events.close();
 		}
-	}
-
-	private int resolvePort() throws IOException {
-		WebApplicationType type = webApplicationType();
-		if (type == WebApplicationType.NONE) {
-			return -1;
-		}
-		int port = this.environment.getProperty("server.port", Integer.class, 8080);
-		if (port < 0) {
-			return -1;
-		}
-		PortGuard.checkPortSharing();
-		List<String> servers = SharedPortServers.check(type, this.application.getClassLoader(), port);
-		logger.debug("Web servers whose port the workers can share: " + servers);
-		if (!PortGuard.balancesSharedPorts()) {
-			logger.warn(System.getProperty("os.name") + " does not spread the connections of a shared port over "
-					+ "its listeners: one worker will get all of them. Cluster mode balances on Linux");
-		}
-		return sharedPort("server", port);
 	}
 
 	/**
@@ -248,9 +334,7 @@ public final class MasterBootstrap {
 	}
 
 	private int sharedPort(String prefix, int port) throws IOException {
-		String addressValue = this.environment.getProperty(prefix + ".address");
-		InetAddress address = (addressValue != null && !addressValue.isBlank()) ? InetAddress.getByName(addressValue)
-				: null;
+		InetAddress address = address(prefix);
 		if (port == 0) {
 			int chosen = PortGuard.pickFreePort(address);
 			logger.info(prefix + ".port is 0: all workers will share port " + chosen);

@@ -6,6 +6,7 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
+import io.clusterboot.server.PortSharing;
 import io.clusterboot.supervisor.SupervisorSettings;
 
 /**
@@ -19,9 +20,11 @@ import io.clusterboot.supervisor.SupervisorSettings;
  * @param workerJvmArgs JVM options added for workers only
  * @param exitOnOutOfMemoryError whether workers exit when they run out of memory
  * @param heapShare whether workers get a fair share of the memory limit
+ * @param portSharing how the workers share the port
  * @since 0.1.0
  */
 public record MasterSettings(SupervisorSettings supervisor, @Nullable Path pidFile, int maxFrameSize,
-		Duration handshakeTimeout, List<String> workerJvmArgs, boolean exitOnOutOfMemoryError, boolean heapShare) {
+		Duration handshakeTimeout, List<String> workerJvmArgs, boolean exitOnOutOfMemoryError, boolean heapShare,
+		PortSharing portSharing) {
 
 }

@@ -1,12 +1,13 @@
 package io.clusterboot.internal.worker;
 
 import java.nio.file.Path;
-import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
+
+import io.clusterboot.server.PortSharing;
 
 /**
  * The environment variables through which a master hands a worker its identity and the
@@ -101,7 +102,7 @@ public record WorkerEnvironment(int workerId, long masterPid, @Nullable Path soc
 		String port = environment.get(MASTER_PORT);
 		String managementPort = environment.get(MASTER_MANAGEMENT_PORT);
 		String masterPid = environment.get(MASTER_PID);
-		PortSharing portSharing = PortSharing.from(environment.get(PORT_SHARING));
+		PortSharing portSharing = portSharing(environment.get(PORT_SHARING));
 		boolean proxyProtocol = portSharing == PortSharing.PROXY
 				&& parseBoolean(PROXY_PROTOCOL, environment.get(PROXY_PROTOCOL), true);
 		return new WorkerEnvironment(parse(WORKER_ID, id), (masterPid != null) ? parse(MASTER_PID, masterPid) : -1,
@@ -139,50 +140,16 @@ public record WorkerEnvironment(int workerId, long masterPid, @Nullable Path soc
 		return this.socket != null && this.secret != null;
 	}
 
-	/**
-	 * How the workers of a cluster share the application's port.
-	 */
-	public enum PortSharing {
-
-		/**
-		 * Every worker binds the public port itself with {@code SO_REUSEPORT}.
-		 */
-		REUSEPORT("reuseport"),
-
-		/**
-		 * The master owns the public port and relays each connection to a worker's
-		 * private port on {@code 127.0.0.1}.
-		 */
-		PROXY("proxy");
-
-		private final String value;
-
-		PortSharing(String value) {
-			this.value = value;
+	private static PortSharing portSharing(@Nullable String value) {
+		if (value == null || value.isBlank()) {
+			return PortSharing.REUSEPORT;
 		}
-
-		/**
-		 * The value of {@value WorkerEnvironment#PORT_SHARING} and of the worker's
-		 * {@code cluster.worker.port-sharing} property.
-		 * @return {@code reuseport} or {@code proxy}
-		 */
-		public String value() {
-			return this.value;
-		}
-
-		static PortSharing from(@Nullable String value) {
-			if (value == null || value.isBlank()) {
-				return REUSEPORT;
+		for (PortSharing candidate : List.of(PortSharing.REUSEPORT, PortSharing.PROXY)) {
+			if (candidate.value().equalsIgnoreCase(value.trim())) {
+				return candidate;
 			}
-			for (PortSharing candidate : values()) {
-				if (candidate.value.equalsIgnoreCase(value.trim())) {
-					return candidate;
-				}
-			}
-			throw new IllegalStateException(PORT_SHARING + "='" + value + "' is not one of "
-					+ Arrays.stream(values()).map(PortSharing::value).collect(Collectors.joining(", ")));
 		}
-
+		throw new IllegalStateException(PORT_SHARING + "='" + value + "' is not one of reuseport, proxy");
 	}
 
 }
