@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
@@ -69,6 +70,12 @@ class ZeroDowntimeIT extends AbstractClusterIT {
 	@Test
 	void rollingRestartWithoutConnectionMigrationLosesOnlyQueuedConnections() {
 		rollingRestartUnderLoad("new-connection", 0);
+	}
+
+	@Test
+	void rollingRestartInProxyModeLosesNothingEvenWithoutConnectionMigration() {
+		// The master stops handing a worker connections before the worker leaves the port
+		rollingRestartUnderLoad("new-connection", 0, "--cluster.port-sharing=proxy");
 	}
 
 	@Test
@@ -158,9 +165,10 @@ class ZeroDowntimeIT extends AbstractClusterIT {
 		assertNoLoss(report, migration);
 	}
 
-	private void rollingRestartUnderLoad(String mode, int tcpMigrateReq) {
-		boolean migration = enterNamespace(tcpMigrateReq);
-		this.cluster = ClusterProcess.startJar(prefix(), Path.of(ClusterProcess.jar()), null).awaitReady();
+	private void rollingRestartUnderLoad(String mode, int tcpMigrateReq, String... arguments) {
+		boolean proxy = Arrays.asList(arguments).contains("--cluster.port-sharing=proxy");
+		boolean migration = enterNamespace(tcpMigrateReq) || proxy;
+		this.cluster = ClusterProcess.startJar(prefix(), Path.of(ClusterProcess.jar()), null, arguments).awaitReady();
 		Set<Long> before = listeningPids();
 		this.load = LoadProcess.start(prefix(), this.cluster.port(), mode, 8, Duration.ofMillis(2));
 		sleep(Duration.ofSeconds(3));
@@ -172,7 +180,7 @@ class ZeroDowntimeIT extends AbstractClusterIT {
 		assertThat(after).hasSize(2).doesNotContainAnyElementsOf(before);
 		assertThat(this.cluster.events("exited")).hasSize(2)
 			.allSatisfy((exited) -> assertThat(exited.detail("planned")).isEqualTo("true"));
-		if (tcpMigrateReq == 1) {
+		if (migration || tcpMigrateReq == 1) {
 			assertNoLoss(report, migration);
 		}
 		else {

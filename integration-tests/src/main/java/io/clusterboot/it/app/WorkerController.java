@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.servlet.http.HttpServletRequest;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
@@ -51,6 +53,16 @@ class WorkerController {
 	@GetMapping("/")
 	Map<String, Object> hello() {
 		return identity();
+	}
+
+	@GetMapping("/client")
+	Map<String, Object> client(HttpServletRequest request) {
+		Map<String, Object> result = identity();
+		result.put("remoteAddr", request.getRemoteAddr());
+		result.put("remotePort", request.getRemotePort());
+		result.put("localAddr", request.getLocalAddr());
+		result.put("localPort", request.getLocalPort());
+		return result;
 	}
 
 	@GetMapping("/jvm")
