@@ -28,19 +28,6 @@ public final class PortGuard {
 	}
 
 	/**
-	 * Check that this platform lets several processes share a port.
-	 * @throws IllegalStateException where {@code SO_REUSEPORT} does not exist (Windows)
-	 */
-	public static void checkPortSharing() throws IOException {
-		if (!supportsPortSharing()) {
-			throw new IllegalStateException("cluster.port-sharing=reuseport needs SO_REUSEPORT so that the workers "
-					+ "can share one port, and " + System.getProperty("os.name") + " does not have it. Set "
-					+ "cluster.port-sharing=proxy (or auto) to have the master accept the connections and hand "
-					+ "them to the workers, or cluster.workers=0 to run a single process");
-		}
-	}
-
-	/**
 	 * Whether this platform lets several processes bind one port with
 	 * {@code SO_REUSEPORT}.
 	 * @return {@code false} where {@code SO_REUSEPORT} does not exist (Windows)

@@ -148,44 +148,22 @@ public final class MasterBootstrap {
 	}
 
 	/**
-	 * Decide how the workers share the port: {@code cluster.port-sharing}, with
-	 * {@link PortSharing#AUTO} resolved to {@code SO_REUSEPORT} where the kernel balances
-	 * it and the web server can use it, else to the master's proxy.
-	 * @throws SharedPortServers.PortSharingException if {@code reuseport} was asked for
-	 * and the application's web server cannot share its port
+	 * Decide how the workers share the port, and say why where it matters.
 	 */
 	private PortSharing portSharing(WebApplicationType type, int port) throws IOException {
-		PortSharing requested = this.settings.portSharing();
-		if (requested == PortSharing.PROXY) {
-			return PortSharing.PROXY;
+		PortSharingResolver.Resolution resolution = PortSharingResolver.forThisPlatform()
+			.resolve(this.settings.portSharing(), () -> {
+				List<String> servers = SharedPortServers.check(type, this.application.getClassLoader(), port);
+				logger.debug("Web servers whose port the workers can share: " + servers);
+				return servers;
+			});
+		if (resolution.info() != null) {
+			logger.info(resolution.info());
 		}
-		if (requested == PortSharing.REUSEPORT) {
-			PortGuard.checkPortSharing();
-			List<String> servers = SharedPortServers.check(type, this.application.getClassLoader(), port);
-			logger.debug("Web servers whose port the workers can share: " + servers);
-			if (!PortGuard.balancesSharedPorts()) {
-				logger.warn(System.getProperty("os.name") + " does not spread the connections of a shared port over "
-						+ "its listeners: one worker will get all of them. Set cluster.port-sharing=proxy (or auto) "
-						+ "to have the master hand them to the workers in turn");
-			}
-			return PortSharing.REUSEPORT;
+		if (resolution.warning() != null) {
+			logger.warn(resolution.warning());
 		}
-		if (!PortGuard.balancesSharedPorts() || !PortGuard.supportsPortSharing()) {
-			logger.info(System.getProperty("os.name") + " does not spread the connections of a shared port over its "
-					+ "listeners: the master accepts them and hands them to the workers in turn "
-					+ "(cluster.port-sharing=proxy)");
-			return PortSharing.PROXY;
-		}
-		try {
-			List<String> servers = SharedPortServers.check(type, this.application.getClassLoader(), port);
-			logger.debug("Web servers whose port the workers can share: " + servers);
-			return PortSharing.REUSEPORT;
-		}
-		catch (SharedPortServers.PortSharingException ex) {
-			logger.info(ex.getReason() + ": the master accepts the connections and hands them to the workers in "
-					+ "turn (cluster.port-sharing=proxy)");
-			return PortSharing.PROXY;
-		}
+		return resolution.mode();
 	}
 
 	private ProxyRouter openProxy(WebApplicationType type, int port) throws IOException {
