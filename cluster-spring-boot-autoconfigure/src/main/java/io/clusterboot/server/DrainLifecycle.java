@@ -1,6 +1,7 @@
 package io.clusterboot.server;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -51,7 +52,7 @@ public abstract class DrainLifecycle implements SmartLifecycle {
 
 	private final Duration idleTimeout;
 
-	private volatile List<LongLivedConnections> longLivedConnections = List.of();
+	private volatile Iterable<? extends LongLivedConnections> longLivedConnections = List.of();
 
 	private volatile boolean running;
 
@@ -66,11 +67,13 @@ public abstract class DrainLifecycle implements SmartLifecycle {
 	}
 
 	/**
-	 * Set the long-lived connections told to go once the listening socket is closed.
-	 * @param longLivedConnections the long-lived connections
+	 * Set the long-lived connections told to go once the listening socket is closed, and
+	 * again at every check for those that started since on the connections left open.
+	 * @param longLivedConnections the long-lived connections, iterated when the drain
+	 * starts
 	 */
-	public void setLongLivedConnections(List<LongLivedConnections> longLivedConnections) {
-		this.longLivedConnections = List.copyOf(longLivedConnections);
+	public void setLongLivedConnections(Iterable<? extends LongLivedConnections> longLivedConnections) {
+		this.longLivedConnections = longLivedConnections;
 	}
 
 	/**
@@ -136,16 +139,12 @@ public abstract class DrainLifecycle implements SmartLifecycle {
 		connections.closeListeners();
 		logger.info("Draining: listening socket closed; " + connections.getOpenConnections()
 				+ " open connection(s) get 'Connection: close' (HTTP/2: GOAWAY) with their next response");
-		for (LongLivedConnections longLived : this.longLivedConnections) {
-			try {
-				logger.info("Draining: " + longLived.goAway() + " " + longLived.getDescription());
-			}
-			catch (RuntimeException ex) {
-				logger.warn("Draining: could not tell " + longLived.getDescription() + " to go", ex);
-			}
-		}
+		List<LongLivedConnections> longLived = new ArrayList<>();
+		this.longLivedConnections.forEach(longLived::add);
+		goAway(longLived, true);
 		long deadline = start + this.timeout.toNanos();
 		while (true) {
+			goAway(longLived, false);
 			int open = connections.closeIdleConnections(this.idleTimeout);
 			long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 			if (open == 0) {
@@ -163,6 +162,20 @@ public abstract class DrainLifecycle implements SmartLifecycle {
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 				return false;
+			}
+		}
+	}
+
+	private static void goAway(List<LongLivedConnections> longLived, boolean first) {
+		for (LongLivedConnections connections : longLived) {
+			try {
+				int told = connections.goAway();
+				if (first || told > 0) {
+					logger.info("Draining: " + told + (first ? " " : " more ") + connections.getDescription());
+				}
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Draining: could not tell " + connections.getDescription() + " to go", ex);
 			}
 		}
 	}

@@ -5,17 +5,17 @@ package io.clusterboot.server;
  * WebSocket sessions or server-sent event streams, told to go when the drain starts, once
  * the listening socket is closed (so that clients reconnect to a sibling).
  * <p>
- * Once told, an implementation also ends at once the ones that start later on the
- * connections left open.
+ * A drain calls {@link #goAway()} when it starts and again at every check, so that those
+ * that start later on the connections left open go too.
  *
  * @since 0.1.0
  */
 public interface LongLivedConnections {
 
 	/**
-	 * Tell every open connection of this kind to go, and every later one as soon as it
-	 * starts.
-	 * @return the number of connections told to go
+	 * Tell every open connection of this kind to go that was not told yet. An
+	 * implementation may also end at once the ones that start after its first call.
+	 * @return the number of connections told to go by this call
 	 */
 	int goAway();
 
