@@ -134,15 +134,9 @@ public abstract class AbstractDrainLifecycleTests {
 	@Test
 	void tellsLongLivedConnectionsToGoOnceTheListeningSocketIsClosed(CapturedOutput output) throws Exception {
 		DrainLifecycle drain = drain(LONG, Duration.ofMillis(100));
-		RecordingLongLivedConnections longLived = new RecordingLongLivedConnections(() -> {
-			try {
-				new Socket("127.0.0.1", this.port).close();
-				return false;
-			}
-			catch (IOException ex) {
-				return true;
-			}
-		});
+		// Jetty's acceptor thread, blocked in accept(), lets go of the socket right after
+		RecordingLongLivedConnections longLived = new RecordingLongLivedConnections(
+				() -> isListenerClosedWithin(Duration.ofMillis(500)));
 		drain.setLongLivedConnections(List.of(longLived));
 		assertThat(drain.drain()).isTrue();
 		assertThat(longLived.wasToldAfterListenerClosed()).isTrue();
@@ -152,6 +146,24 @@ public abstract class AbstractDrainLifecycleTests {
 	@Test
 	void stopsJustBeforeSpringBootsGracefulShutdown() {
 		assertThat(drain(LONG, LONG).getPhase()).isEqualTo(Integer.MAX_VALUE - 1024 + 512);
+	}
+
+	private boolean isListenerClosedWithin(Duration time) {
+		long deadline = System.nanoTime() + time.toNanos();
+		while (System.nanoTime() - deadline < 0) {
+			try {
+				new Socket("127.0.0.1", this.port).close();
+				Thread.sleep(10);
+			}
+			catch (IOException ex) {
+				return true;
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return false;
+			}
+		}
+		return false;
 	}
 
 	private RawHttpClient connect() throws IOException {

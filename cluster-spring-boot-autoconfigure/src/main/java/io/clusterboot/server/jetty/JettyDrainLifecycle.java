@@ -25,7 +25,8 @@ import io.clusterboot.server.ServerConnections;
  * <p>
  * Jetty's own graceful shutdown of a connector ({@link ServerConnector#shutdown()}) does
  * the first half: it closes the listening channel only, leaving the accepted endpoints
- * open, and from then on Jetty answers every HTTP/1.1 request with
+ * open (the socket closes once the acceptor thread has left its blocking accept, at
+ * once), and from then on Jetty answers every HTTP/1.1 request with
  * {@code Connection: close}. Its other half, lowering every endpoint's idle timeout to
  * the connector's shutdown idle timeout, would also expire a request that does no I/O
  * for that long, so it is turned off here; this drain closes only the connections with

@@ -27,6 +27,8 @@ import io.clusterboot.server.LongLivedConnections;
  */
 public class ReactiveWebSocketSessions implements BeanPostProcessor, LongLivedConnections {
 
+	private static final CloseStatus GOING_AWAY = CloseStatus.GOING_AWAY.withReason("Server is draining");
+
 	private final Set<WebSocketSession> sessions = ConcurrentHashMap.newKeySet();
 
 	private volatile boolean draining;
@@ -62,7 +64,7 @@ public class ReactiveWebSocketSessions implements BeanPostProcessor, LongLivedCo
 	}
 
 	private static void close(WebSocketSession session) {
-		session.close(CloseStatus.GOING_AWAY).onErrorComplete().subscribe();
+		session.close(GOING_AWAY).onErrorComplete().subscribe();
 	}
 
 	/**
