@@ -13,6 +13,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.Ordered;
 import org.springframework.http.MediaType;
@@ -51,9 +52,10 @@ public class ServletEventStreamFilter extends OncePerRequestFilter implements Lo
 		}
 	}
 
-	private static boolean isEventStream(String contentType) {
+	private static boolean isEventStream(@Nullable String contentType) {
 		try {
-			return contentType != null && MediaType.TEXT_EVENT_STREAM.isCompatibleWith(MediaType.parseMediaType(contentType));
+			return contentType != null
+					&& MediaType.TEXT_EVENT_STREAM.isCompatibleWith(MediaType.parseMediaType(contentType));
 		}
 		catch (RuntimeException ex) {
 			return false;

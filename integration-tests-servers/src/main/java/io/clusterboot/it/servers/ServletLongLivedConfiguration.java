@@ -3,6 +3,7 @@ package io.clusterboot.it.servers;
 import java.io.IOException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.websocket.server.ServerContainer;
@@ -91,7 +92,7 @@ class ServletLongLivedConfiguration implements WebSocketConfigurer {
 		SseEmitter events() {
 			SseEmitter emitter = new SseEmitter(0L);
 			long pid = ProcessHandle.current().pid();
-			var task = this.scheduler.scheduleAtFixedRate(() -> {
+			ScheduledFuture<?> task = this.scheduler.scheduleAtFixedRate(() -> {
 				try {
 					emitter.send("pid=" + pid);
 				}

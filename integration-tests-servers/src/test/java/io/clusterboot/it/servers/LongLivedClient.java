@@ -2,6 +2,7 @@ package io.clusterboot.it.servers;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -86,7 +87,7 @@ public final class LongLivedClient {
 				.header("Accept", "text/event-stream")
 				.build();
 			try {
-				HttpResponse<java.io.InputStream> response = this.http.send(request,
+				HttpResponse<InputStream> response = this.http.send(request,
 						HttpResponse.BodyHandlers.ofInputStream());
 				boolean opened = false;
 				try (BufferedReader reader = new BufferedReader(
