@@ -283,10 +283,12 @@ public class ClusterProperties {
 		public static class Drain {
 
 			/**
-			 * Whether a stopping worker first closes its listening socket and finishes the
+			 * Whether a stopping worker first closes its listening socket, tells its
+			 * WebSocket sessions and server-sent event streams to go, and finishes the
 			 * requests on its open connections, answering them with 'Connection: close',
 			 * before Spring Boot's graceful shutdown pauses its web server. Applies when
-			 * 'server.shutdown' is 'graceful' and the web server is Tomcat.
+			 * 'server.shutdown' is 'graceful' and the web server is Tomcat, Jetty or Reactor
+			 * Netty.
 			 */
 			private boolean enabled = true;
 

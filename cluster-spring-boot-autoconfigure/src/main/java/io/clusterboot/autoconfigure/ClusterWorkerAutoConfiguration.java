@@ -1,6 +1,9 @@
 package io.clusterboot.autoconfigure;
 
 import jakarta.servlet.Filter;
+import org.apache.tomcat.websocket.WsWebSocketContainer;
+import org.eclipse.jetty.ee11.websocket.jakarta.common.JakartaWebSocketContainer;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -12,6 +15,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.jetty.JettyWebServerFactory;
 import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
 import org.springframework.boot.tomcat.TomcatWebServerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.web.server.WebServer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.context.ApplicationContext;
@@ -19,28 +24,39 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.reactive.socket.server.support.WebSocketHandlerAdapter;
+import org.springframework.web.server.WebFilter;
 
 import io.clusterboot.internal.worker.RequestCountingFilter;
 import io.clusterboot.internal.worker.WorkerRuntime;
 import io.clusterboot.message.ClusterMessenger;
 import io.clusterboot.message.WorkerMessenger;
+import io.clusterboot.server.LongLivedConnections;
 import io.clusterboot.server.PortSharing;
 import io.clusterboot.server.PortSharingCheckCustomizer;
+import io.clusterboot.server.jetty.JettyDrainLifecycle;
 import io.clusterboot.server.jetty.JettyProxyProtocolCustomizer;
 import io.clusterboot.server.jetty.JettyReusePortCustomizer;
+import io.clusterboot.server.jetty.JettyWebSocketSessions;
+import io.clusterboot.server.longlived.ReactiveEventStreamFilter;
+import io.clusterboot.server.longlived.ReactiveWebSocketSessions;
+import io.clusterboot.server.longlived.ServletEventStreamFilter;
+import io.clusterboot.server.netty.NettyDrainLifecycle;
 import io.clusterboot.server.netty.NettyProxyProtocolCustomizer;
 import io.clusterboot.server.netty.NettyReusePortCustomizer;
 import io.clusterboot.server.tomcat.TomcatDrainLifecycle;
 import io.clusterboot.server.tomcat.TomcatProxyProtocolCustomizer;
 import io.clusterboot.server.tomcat.TomcatReusePortCustomizer;
+import io.clusterboot.server.tomcat.TomcatWebSocketSessions;
 
 /**
  * Auto-configuration of a cluster worker: its web server (Tomcat, Jetty or Reactor Netty)
  * shares the port with {@code SO_REUSEPORT} or, in proxy mode, listens on a private port
  * behind its master and reads the client of each connection from the master's PROXY
- * protocol header; on Tomcat it drains off the port when the worker stops; it reports
- * where it listens and how many requests it served, and it gets a
- * {@link ClusterMessenger}.
+ * protocol header; it drains off the port when the worker stops, telling its WebSocket
+ * sessions and server-sent event streams to go; it reports where it listens and how many
+ * requests it served, and it gets a {@link ClusterMessenger}.
  *
  * @since 0.1.0
  */
@@ -101,11 +117,13 @@ public final class ClusterWorkerAutoConfiguration {
 		@ConditionalOnMissingBean
 		@ConditionalOnProperty(name = "server.shutdown", havingValue = "graceful", matchIfMissing = true)
 		@ConditionalOnBooleanProperty(name = "cluster.worker.drain.enabled", matchIfMissing = true)
-		TomcatDrainLifecycle tomcatDrainLifecycle(ApplicationContext context, ClusterProperties properties) {
+		TomcatDrainLifecycle tomcatDrainLifecycle(ApplicationContext context, ClusterProperties properties,
+				ObjectProvider<LongLivedConnections> longLivedConnections) {
 			ClusterProperties.Worker.Drain drain = properties.getWorker().getDrain();
-			return new TomcatDrainLifecycle(
-					() -> (context instanceof WebServerApplicationContext web) ? web.getWebServer() : null,
-					drain.getTimeout(), drain.getIdleTimeout());
+			TomcatDrainLifecycle lifecycle = new TomcatDrainLifecycle(() -> webServer(context), drain.getTimeout(),
+					drain.getIdleTimeout());
+			lifecycle.setLongLivedConnections(longLivedConnections);
+			return lifecycle;
 		}
 
 	}
@@ -128,6 +146,19 @@ public final class ClusterWorkerAutoConfiguration {
 			return new JettyProxyProtocolCustomizer(proxyProtocol(environment));
 		}
 
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnProperty(name = "server.shutdown", havingValue = "graceful", matchIfMissing = true)
+		@ConditionalOnBooleanProperty(name = "cluster.worker.drain.enabled", matchIfMissing = true)
+		JettyDrainLifecycle jettyDrainLifecycle(ApplicationContext context, ClusterProperties properties,
+				ObjectProvider<LongLivedConnections> longLivedConnections) {
+			ClusterProperties.Worker.Drain drain = properties.getWorker().getDrain();
+			JettyDrainLifecycle lifecycle = new JettyDrainLifecycle(() -> webServer(context), drain.getTimeout(),
+					drain.getIdleTimeout());
+			lifecycle.setLongLivedConnections(longLivedConnections);
+			return lifecycle;
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -146,6 +177,94 @@ public final class ClusterWorkerAutoConfiguration {
 		@ConditionalOnProxyMode
 		NettyProxyProtocolCustomizer nettyProxyProtocolCustomizer(Environment environment) {
 			return new NettyProxyProtocolCustomizer(proxyProtocol(environment));
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnProperty(name = "server.shutdown", havingValue = "graceful", matchIfMissing = true)
+		@ConditionalOnBooleanProperty(name = "cluster.worker.drain.enabled", matchIfMissing = true)
+		NettyDrainLifecycle nettyDrainLifecycle(ClusterProperties properties,
+				ObjectProvider<LongLivedConnections> longLivedConnections) {
+			ClusterProperties.Worker.Drain drain = properties.getWorker().getDrain();
+			NettyDrainLifecycle lifecycle = new NettyDrainLifecycle(drain.getTimeout(), drain.getIdleTimeout());
+			lifecycle.setLongLivedConnections(longLivedConnections);
+			return lifecycle;
+		}
+
+	}
+
+	/**
+	 * WebSocket sessions and server-sent event streams, told to go when the worker
+	 * drains.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnProperty(name = "server.shutdown", havingValue = "graceful", matchIfMissing = true)
+	@ConditionalOnBooleanProperty(name = "cluster.worker.drain.enabled", matchIfMissing = true)
+	static class LongLivedConnectionsConfiguration {
+
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnClass(OncePerRequestFilter.class)
+		@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+		static class ServletEventStreamConfiguration {
+
+			@Bean
+			@ConditionalOnMissingBean
+			ServletEventStreamFilter clusterEventStreamFilter() {
+				return new ServletEventStreamFilter();
+			}
+
+		}
+
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnClass({ TomcatWebServerFactory.class, WsWebSocketContainer.class })
+		@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+		static class TomcatWebSocketConfiguration {
+
+			@Bean
+			@ConditionalOnMissingBean
+			TomcatWebSocketSessions tomcatWebSocketSessions() {
+				return new TomcatWebSocketSessions();
+			}
+
+		}
+
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnClass({ JettyWebServerFactory.class, JakartaWebSocketContainer.class })
+		@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+		static class JettyWebSocketConfiguration {
+
+			@Bean
+			@ConditionalOnMissingBean
+			JettyWebSocketSessions jettyWebSocketSessions() {
+				return new JettyWebSocketSessions();
+			}
+
+		}
+
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnClass(WebFilter.class)
+		@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+		static class ReactiveEventStreamConfiguration {
+
+			@Bean
+			@ConditionalOnMissingBean
+			ReactiveEventStreamFilter clusterEventStreamFilter() {
+				return new ReactiveEventStreamFilter();
+			}
+
+		}
+
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnClass(WebSocketHandlerAdapter.class)
+		@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+		static class ReactiveWebSocketConfiguration {
+
+			@Bean
+			@ConditionalOnMissingBean
+			static ReactiveWebSocketSessions reactiveWebSocketSessions() {
+				return new ReactiveWebSocketSessions();
+			}
+
 		}
 
 	}
@@ -194,6 +313,10 @@ public final class ClusterWorkerAutoConfiguration {
 			return new RequestCountingFilter(runtime);
 		}
 
+	}
+
+	private static @Nullable WebServer webServer(ApplicationContext context) {
+		return (context instanceof WebServerApplicationContext web) ? web.getWebServer() : null;
 	}
 
 }

@@ -1,5 +1,6 @@
 /**
- * Port sharing with {@code SO_REUSEPORT} for Reactor Netty.
+ * Port sharing with {@code SO_REUSEPORT} for Reactor Netty, and leaving the shared port
+ * without failing a request.
  */
 @NullMarked
 package io.clusterboot.server.netty;

@@ -62,16 +62,33 @@ final class ServerCluster implements AutoCloseable {
 	 * Start a cluster of two workers from the jar named by a system property.
 	 */
 	static ServerCluster start(String jarProperty, String... jvmOptions) {
+		return start(List.of(), jarProperty, List.of(jvmOptions), List.of());
+	}
+
+	/**
+	 * Start a cluster of two workers from the jar named by a system property.
+	 * @param prefix a command prefix (a network namespace), or empty
+	 * @param jarProperty the system property naming the jar
+	 * @param jvmOptions options of the master's JVM
+	 * @param arguments application arguments
+	 */
+	static ServerCluster start(List<String> prefix, String jarProperty, List<String> jvmOptions,
+			List<String> arguments) {
 		int port = freePort();
-		List<String> command = new ArrayList<>();
-		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		List<String> command = new ArrayList<>(prefix);
+		command.add(java());
 		// Quick start-up for short-lived test JVMs; workers inherit it
 		command.addAll(List.of("-XX:TieredStopAtLevel=1", "-Xshare:auto"));
-		command.addAll(List.of(jvmOptions));
+		command.addAll(jvmOptions);
 		command.add("-jar");
 		command.add(System.getProperty(jarProperty));
 		command.add("--server.port=" + port);
+		command.addAll(arguments);
 		return new ServerCluster(command, port);
+	}
+
+	static String java() {
+		return Path.of(System.getProperty("java.home"), "bin", "java").toString();
 	}
 
 	private static int freePort() {
@@ -129,10 +146,14 @@ final class ServerCluster implements AutoCloseable {
 	}
 
 	void awaitOutput(String regex) {
+		awaitOutput(regex, START_TIMEOUT);
+	}
+
+	void awaitOutput(String regex, Duration timeout) {
 		Pattern pattern = Pattern.compile(regex);
 		try {
 			Awaitility.await()
-				.atMost(START_TIMEOUT)
+				.atMost(timeout)
 				.pollInterval(Duration.ofMillis(50))
 				.until(() -> pattern.matcher(outputText()).find() || failFastIfMasterDied());
 		}

@@ -1,0 +1,124 @@
+package io.clusterboot.server.jetty;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.IdleTimeout;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.internal.HttpConnection;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.jetty.JettyWebServer;
+import org.springframework.boot.web.server.WebServer;
+
+import io.clusterboot.server.DrainLifecycle;
+import io.clusterboot.server.ServerConnections;
+
+/**
+ * Drains a worker's Jetty (servlet or reactive) off the shared port before Spring Boot's
+ * graceful shutdown, as {@link DrainLifecycle} says.
+ * <p>
+ * Jetty's own graceful shutdown of a connector ({@link ServerConnector#shutdown()}) does
+ * the first half: it closes the listening channel only, leaving the accepted endpoints
+ * open (the socket closes once the acceptor thread has left its blocking accept, at
+ * once), and from then on Jetty answers every HTTP/1.1 request with
+ * {@code Connection: close}. Its other half, lowering every endpoint's idle timeout to
+ * the connector's shutdown idle timeout, would also expire a request that does no I/O
+ * for that long, so it is turned off here; this drain closes only the connections with
+ * no request in progress that were idle for the drain's idle timeout.
+ *
+ * @since 0.1.0
+ */
+public class JettyDrainLifecycle extends DrainLifecycle {
+
+	private final Supplier<@Nullable WebServer> webServer;
+
+	/**
+	 * Create a lifecycle that drains the given web server if it is a Jetty.
+	 * @param webServer the application's web server, looked up when it stops
+	 * @param timeout the longest time to wait for the open connections to close
+	 * @param idleTimeout how long a connection must have been idle before it is closed
+	 */
+	public JettyDrainLifecycle(Supplier<@Nullable WebServer> webServer, Duration timeout, Duration idleTimeout) {
+		super(timeout, idleTimeout);
+		this.webServer = webServer;
+	}
+
+	@Override
+	protected @Nullable ServerConnections findConnections() {
+		List<ServerConnector> connectors = new ArrayList<>();
+		if (this.webServer.get() instanceof JettyWebServer jetty) {
+			for (Connector connector : jetty.getServer().getConnectors()) {
+				if (connector instanceof ServerConnector serverConnector && serverConnector.isRunning()
+						&& serverConnector.isOpen()) {
+					connectors.add(serverConnector);
+				}
+			}
+		}
+		return connectors.isEmpty() ? null : new ConnectorConnections(connectors);
+	}
+
+	/**
+	 * The connections of Jetty's server connectors.
+	 */
+	record ConnectorConnections(List<ServerConnector> connectors) implements ServerConnections {
+
+		@Override
+		public void closeListeners() {
+			for (ServerConnector connector : this.connectors) {
+				long shutdownIdleTimeout = connector.getShutdownIdleTimeout();
+				// A negative shutdown idle timeout leaves the endpoints' idle timeouts alone
+				connector.setShutdownIdleTimeout(-1);
+				try {
+					connector.shutdown();
+				}
+				finally {
+					connector.setShutdownIdleTimeout(shutdownIdleTimeout);
+				}
+			}
+		}
+
+		@Override
+		public int getOpenConnections() {
+			int open = 0;
+			for (ServerConnector connector : this.connectors) {
+				open += connector.getConnectedEndPoints().size();
+			}
+			return open;
+		}
+
+		@Override
+		public int closeIdleConnections(Duration idleTime) {
+			for (ServerConnector connector : this.connectors) {
+				for (EndPoint endPoint : connector.getConnectedEndPoints()) {
+					// After a 'Connection: close' response Jetty only shuts its output down
+					// and waits for the client: nothing more can be sent on it
+					if (endPoint.isOutputShutdown() || isIdle(endPoint, idleTime.toMillis())) {
+						endPoint.close();
+					}
+				}
+			}
+			return getOpenConnections();
+		}
+
+		/**
+		 * Whether an HTTP/1.1 connection waits for a next request and has done so long
+		 * enough: no request is in progress or partly read, and nothing was read or
+		 * written for {@code idleMillis}. Upgraded connections (WebSocket) and other
+		 * protocols are never idle here.
+		 */
+		static boolean isIdle(EndPoint endPoint, long idleMillis) {
+			Connection connection = endPoint.getConnection();
+			return endPoint.isOpen() && connection instanceof HttpConnection http
+					&& http.getHttpChannel().getRequest() == null && http.isRequestBufferEmpty()
+					&& endPoint instanceof IdleTimeout idle && idle.getIdleFor() >= idleMillis;
+		}
+
+	}
+
+}

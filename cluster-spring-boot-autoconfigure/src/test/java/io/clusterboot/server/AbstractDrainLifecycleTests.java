@@ -1,0 +1,176 @@
+package io.clusterboot.server;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The contract of {@link DrainLifecycle} on one real web server, over raw HTTP/1.1
+ * connections. The server answers "ok", or "slow" for {@code /slow} once released.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+public abstract class AbstractDrainLifecycleTests {
+
+	protected static final Duration LONG = Duration.ofSeconds(10);
+
+	protected final CountDownLatch slowRequestStarted = new CountDownLatch(1);
+
+	protected final CountDownLatch slowRequestRelease = new CountDownLatch(1);
+
+	private final List<RawHttpClient> clients = new ArrayList<>();
+
+	private int port;
+
+	/**
+	 * Start the web server.
+	 * @return its port
+	 */
+	protected abstract int startServer() throws Exception;
+
+	protected abstract void stopServer() throws Exception;
+
+	protected abstract DrainLifecycle drain(Duration timeout, Duration idleTimeout);
+
+	/**
+	 * The number of connections the server holds open.
+	 */
+	protected abstract int openConnections();
+
+	@BeforeEach
+	void start() throws Exception {
+		this.port = startServer();
+	}
+
+	@AfterEach
+	void stop() throws Exception {
+		this.slowRequestRelease.countDown();
+		for (RawHttpClient client : this.clients) {
+			client.close();
+		}
+		stopServer();
+	}
+
+	@Test
+	void closesTheListeningSocketAndAnswersOpenConnectionsWithConnectionClose(CapturedOutput output)
+			throws Exception {
+		RawHttpClient client = connect();
+		assertThat(client.get("/").header("connection")).isNull();
+		DrainLifecycle drain = drain(LONG, LONG);
+		drain.start();
+		CountDownLatch stopped = new CountDownLatch(1);
+		drain.stop(stopped::countDown);
+		await().atMost(LONG).untilAsserted(() -> assertThatExceptionOfType(ConnectException.class)
+			.isThrownBy(() -> new Socket("127.0.0.1", this.port).close()));
+		RawHttpClient.Response response = client.get("/");
+		assertThat(response.status()).isEqualTo(200);
+		assertThat(response.body()).isEqualTo("ok");
+		assertThat(response.header("connection")).isEqualTo("close");
+		assertThat(client.closedByServer()).isTrue();
+		assertThat(stopped.await(LONG.toSeconds(), TimeUnit.SECONDS)).isTrue();
+		assertThat(drain.isRunning()).isFalse();
+		assertThat(output).contains("Draining: listening socket closed; 1 open connection(s)")
+			.contains("Drained in");
+	}
+
+	@Test
+	void closesAConnectionOnlyOnceItWasIdleForTheIdleTimeout() throws Exception {
+		RawHttpClient client = connect();
+		client.get("/");
+		long answered = System.nanoTime();
+		// Let the server finish the exchange the client has read (Jetty completes it after)
+		Thread.sleep(200);
+		assertThat(drain(LONG, Duration.ofMillis(400)).drain()).isTrue();
+		assertThat(client.closedByServer()).isTrue();
+		assertThat(Duration.ofNanos(System.nanoTime() - answered)).isGreaterThanOrEqualTo(Duration.ofMillis(400));
+	}
+
+	@Test
+	void waitsForARequestInProgressAndLetsItFinish() throws Exception {
+		RawHttpClient client = connect();
+		client.send("/slow");
+		assertThat(this.slowRequestStarted.await(LONG.toSeconds(), TimeUnit.SECONDS)).isTrue();
+		DrainLifecycle drain = drain(LONG, Duration.ofMillis(100));
+		drain.start();
+		CountDownLatch stopped = new CountDownLatch(1);
+		drain.stop(stopped::countDown);
+		assertThat(stopped.await(1500, TimeUnit.MILLISECONDS)).isFalse();
+		this.slowRequestRelease.countDown();
+		RawHttpClient.Response response = client.read();
+		assertThat(response.status()).isEqualTo(200);
+		assertThat(response.body()).isEqualTo("slow");
+		assertThat(response.header("connection")).isEqualTo("close");
+		assertThat(stopped.await(LONG.toSeconds(), TimeUnit.SECONDS)).isTrue();
+		assertThat(client.closedByServer()).isTrue();
+	}
+
+	@Test
+	void givesUpAfterTheTimeoutWhenAConnectionStaysBusy() throws Exception {
+		RawHttpClient client = connect();
+		client.send("/slow");
+		assertThat(this.slowRequestStarted.await(LONG.toSeconds(), TimeUnit.SECONDS)).isTrue();
+		long start = System.nanoTime();
+		assertThat(drain(Duration.ofMillis(300), Duration.ofMillis(100)).drain()).isFalse();
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(300), LONG);
+		assertThat(openConnections()).isOne();
+	}
+
+	@Test
+	void tellsLongLivedConnectionsToGoOnceTheListeningSocketIsClosed(CapturedOutput output) throws Exception {
+		DrainLifecycle drain = drain(LONG, Duration.ofMillis(100));
+		// Jetty's acceptor thread, blocked in accept(), lets go of the socket right after
+		RecordingLongLivedConnections longLived = new RecordingLongLivedConnections(
+				() -> isListenerClosedWithin(Duration.ofMillis(500)));
+		drain.setLongLivedConnections(List.of(longLived));
+		assertThat(drain.drain()).isTrue();
+		assertThat(longLived.wasToldAfterListenerClosed()).isTrue();
+		assertThat(output).contains("Draining: 1 test stream(s) ended");
+	}
+
+	@Test
+	void stopsJustBeforeSpringBootsGracefulShutdown() {
+		assertThat(drain(LONG, LONG).getPhase()).isEqualTo(Integer.MAX_VALUE - 1024 + 512);
+	}
+
+	private boolean isListenerClosedWithin(Duration time) {
+		long deadline = System.nanoTime() + time.toNanos();
+		while (System.nanoTime() - deadline < 0) {
+			try {
+				new Socket("127.0.0.1", this.port).close();
+				Thread.sleep(10);
+			}
+			catch (IOException ex) {
+				return true;
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return false;
+			}
+		}
+		return false;
+	}
+
+	private RawHttpClient connect() throws IOException {
+		RawHttpClient client = new RawHttpClient(this.port, LONG);
+		this.clients.add(client);
+		await().atMost(LONG).until(() -> openConnections() == this.clients.size());
+		return client;
+	}
+
+}

@@ -1,0 +1,96 @@
+package io.clusterboot.server.jetty;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.eclipse.jetty.server.ServerConnector;
+
+import org.springframework.boot.jetty.JettyWebServer;
+import org.springframework.boot.jetty.servlet.JettyServletWebServerFactory;
+
+import io.clusterboot.server.AbstractDrainLifecycleTests;
+import io.clusterboot.server.DrainLifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link JettyDrainLifecycle}, against a real Jetty whose connector shares its
+ * port.
+ */
+class JettyDrainLifecycleTests extends AbstractDrainLifecycleTests {
+
+	private JettyWebServer webServer;
+
+	@Override
+	protected int startServer() {
+		JettyServletWebServerFactory factory = new JettyServletWebServerFactory(0);
+		factory.addServerCustomizers(JettyReusePortCustomizer::reusePort);
+		this.webServer = (JettyWebServer) factory.getWebServer((servletContext) -> servletContext
+			.addServlet("test", new TestServlet(this.slowRequestStarted, this.slowRequestRelease))
+			.addMapping("/*"));
+		this.webServer.start();
+		assertThat(connector().isReusePort()).isTrue();
+		return this.webServer.getPort();
+	}
+
+	@Override
+	protected void stopServer() {
+		this.webServer.stop();
+		this.webServer.destroy();
+	}
+
+	@Override
+	protected DrainLifecycle drain(Duration timeout, Duration idleTimeout) {
+		return new JettyDrainLifecycle(() -> this.webServer, timeout, idleTimeout);
+	}
+
+	@Override
+	protected int openConnections() {
+		return connector().getConnectedEndPoints().size();
+	}
+
+	private ServerConnector connector() {
+		return (ServerConnector) this.webServer.getServer().getConnectors()[0];
+	}
+
+	/**
+	 * Answers "ok", or "slow" once released for {@code /slow}.
+	 */
+	private static final class TestServlet extends HttpServlet {
+
+		private final CountDownLatch slowRequestStarted;
+
+		private final CountDownLatch slowRequestRelease;
+
+		TestServlet(CountDownLatch slowRequestStarted, CountDownLatch slowRequestRelease) {
+			this.slowRequestStarted = slowRequestStarted;
+			this.slowRequestRelease = slowRequestRelease;
+		}
+
+		@Override
+		protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+			String body = "ok";
+			if (request.getRequestURI().equals("/slow")) {
+				this.slowRequestStarted.countDown();
+				try {
+					this.slowRequestRelease.await(LONG.toSeconds(), TimeUnit.SECONDS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+				body = "slow";
+			}
+			byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+			response.setContentLength(bytes.length);
+			response.getOutputStream().write(bytes);
+		}
+
+	}
+
+}
