@@ -10,8 +10,9 @@ import org.jspecify.annotations.Nullable;
  * @param heapMax maximum heap in bytes, or -1 if undefined
  * @param requests requests served since the worker started
  * @param requestsInFlight requests being served now
- * @param sinceRequestCompletedMillis time since a request last completed, or since the
- * worker became ready if none has, or -1 before it is ready
+ * @param sinceRequestCompletedMillis time since a request last completed or reached the
+ * worker while it had none in flight, or since the worker became ready if neither has
+ * happened, or -1 before it is ready
  * @param messagesRefused messages to the master this worker's messenger refused because
  * the master had not yet delivered the earlier ones
  * @param uptimeMillis time since the worker's JVM started

@@ -90,8 +90,9 @@ public final class Frames {
 	 * @param heapMax maximum heap size in bytes, or -1 if undefined
 	 * @param requests requests served since the worker started
 	 * @param requestsInFlight requests being served now
-	 * @param sinceRequestCompletedMillis time since a request last completed, or since
-	 * the worker became ready if none has, or -1 before it is ready
+	 * @param sinceRequestCompletedMillis time since a request last completed or reached
+	 * the worker while it had none in flight, or since the worker became ready if neither
+	 * has happened, or -1 before it is ready
 	 * @param messagesRefused messages the worker's messenger refused for want of credit
 	 * @param uptimeMillis time since the worker's JVM started
 	 * @param liveness the worker's Spring liveness state ({@code CORRECT}, {@code BROKEN}),

@@ -214,7 +214,10 @@ public final class WorkerRuntime implements MasterLink, IpcClient.Listener {
 	 * Reaching the number after which the master recycles this worker is reported at once.
 	 */
 	public void requestStarted() {
-		this.requestsInFlight.incrementAndGet();
+		if (this.requestsInFlight.incrementAndGet() == 1) {
+			// An idle worker has not been stuck: its clock for "none completed" starts now
+			this.lastRequestCompletedNanos = System.nanoTime();
+		}
 		if (this.requests.incrementAndGet() == this.requestLimit) {
 			heartbeatNow();
 		}

@@ -171,6 +171,21 @@ class WorkerRuntimeTests {
 	}
 
 	@Test
+	void aRequestThatReachesAnIdleWorkerIsNotCountedAsLongWithoutCompletion() throws Exception {
+		int id = workerIds.incrementAndGet();
+		WorkerRuntime runtime = connect(id, 50);
+		try (GenericApplicationContext context = attachedContext(runtime)) {
+			context.publishEvent(ready(context));
+			Thread.sleep(600);
+			runtime.requestStarted();
+			eventually().untilAsserted(() -> assertThat(master.heartbeats(id)).last().satisfies((heartbeat) -> {
+				assertThat(heartbeat.requestsInFlight()).isOne();
+				assertThat(heartbeat.sinceRequestCompletedMillis()).isBetween(0L, 500L);
+			}));
+		}
+	}
+
+	@Test
 	void brokenLivenessIsReportedAtOnceWithTheReadiness() throws IOException {
 		int id = workerIds.incrementAndGet();
 		WorkerRuntime runtime = connect(id, NEVER);
