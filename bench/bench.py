@@ -1000,25 +1000,26 @@ http {{
 
     def servers(self):
         started = []
+        self.say(f"Starting a plain JVM and a cluster of 2 of bench-app on each of {len(SERVERS)} servers, one after "
+                 "the other: " + ", ".join(s for s, _, _ in SERVERS))
         try:
             for server, jar, jvm in SERVERS:
                 for setup, workers in (("plain JVM", 0), ("cluster of 2", 2)):
+                    # One at a time: fifteen JVMs or more booting at once on a few busy cores take longer than a
+                    # worker's boot timeout
                     port = free_port()
                     proc = self.start_app(f"servers-{slug(server)}-{'plain' if workers == 0 else 'cluster2'}", workers,
                                           port, jar=jar, jvm=jvm)
                     started.append((server, setup, workers, port, proc))
-            self.say(f"Starting a plain JVM and a cluster of 2 of bench-app on each of {len(SERVERS)} servers at once: "
-                     + ", ".join(s for s, _, _ in SERVERS))
-            for server, setup, workers, port, proc in started:
-                # Fifteen JVMs or more start at once on the machine's cores: give them time
-                if workers:
-                    self.await_cluster(proc, port, workers, timeout=600)
-                else:
-                    self.await_plain(proc, port, timeout=600)
-                pids = children(proc.pid) if workers else [proc.pid]
-                transport = "/".join(sorted({event_loop_transport(pid) or "?" for pid in pids}))
-                self.record("servers", f"{server}, {setup}", 0, web_server=self.web_server(proc),
-                            transport=transport)
+                    if workers:
+                        self.await_cluster(proc, port, workers, timeout=600)
+                    else:
+                        self.await_plain(proc, port, timeout=600)
+                    pids = children(proc.pid) if workers else [proc.pid]
+                    transport = "/".join(sorted({event_loop_transport(pid) or "?" for pid in pids}))
+                    self.record("servers", f"{server}, {setup}", 0, web_server=self.web_server(proc),
+                                transport=transport)
+                    self.say(f"  {server}, {setup}: {self.web_server(proc)} up, {transport}")
             self.measure_targets("servers", [(f"{server}, {setup}", port) for server, setup, _, port, _ in started],
                                  ["/", "/work"])
         finally:
@@ -1089,16 +1090,16 @@ http {{
 
     def rolling_servers(self, section, setups, netns, migrate, check=None):
         """Clusters of 2, one per setup, side by side in a namespace; each restarted in turn
-        (rotating order) under its own load. check(proc, port) may raise to skip the lot."""
+        (rotating order) under its own load. check(proc, port, netns) may raise to stop."""
         started = []
         try:
+            self.say(f"Starting {len(setups)} clusters of 2, one after the other, in network namespace {netns} "
+                     f"(tcp_migrate_req={migrate}): " + ", ".join(s for s, *_ in setups))
             for i, (server, jar, jvm, extra) in enumerate(setups):
                 port = 21000 + i
-                started.append((server, port, self.start_app(f"{section}-m{migrate}-{slug(server)}", 2, port, extra,
-                                                             netns=netns, jar=jar, jvm=jvm)))
-            self.say(f"Starting {len(started)} clusters of 2 in network namespace {netns} (tcp_migrate_req={migrate}): "
-                     + ", ".join(s for s, _, _ in started))
-            for server, port, cluster in started:
+                cluster = self.start_app(f"{section}-m{migrate}-{slug(server)}", 2, port, extra, netns=netns, jar=jar,
+                                         jvm=jvm)
+                started.append((server, port, cluster))
                 self.await_log(cluster, r"Cluster ready: 2 workers listening", timeout=600)
                 if check:
                     check(cluster, port, netns)
@@ -1174,14 +1175,15 @@ http {{
                                           [f"--cluster.port-sharing={sharing}"], jar=jar, jvm=jvm)
                     started.append((server, sharing, port, proc))
                     # The first is a proxy cluster: if this build has no proxy mode, skip before starting the rest
-                    if len(started) == 1 and not self.proxy_available(proc, port, title):
-                        return
+                    if len(started) == 1:
+                        if not self.proxy_available(proc, port, title):
+                            return
+                        continue
+                    self.await_cluster(proc, port, 2, timeout=600)
+                    if sharing == "proxy" and not self.proxy_mode(proc, port):
+                        raise BenchError(f"{proc.name} does not run in proxy mode; see {proc.log_path}")
             self.say("Started a cluster of 2 with cluster.port-sharing=proxy and one with reuseport on "
-                     + " and ".join(s for s, _, _ in PROXY_SERVERS))
-            for server, sharing, port, proc in started[1:]:
-                self.await_cluster(proc, port, 2, timeout=600)
-                if sharing == "proxy" and not self.proxy_mode(proc, port):
-                    raise BenchError(f"{proc.name} does not run in proxy mode; see {proc.log_path}")
+                     + " and ".join(s for s, _, _ in PROXY_SERVERS) + ", one after the other")
             self.measure_targets("proxy", [(f"{server}, {sharing}", port) for server, sharing, port, _ in started],
                                  ["/", "/work"])
         finally:
