@@ -160,6 +160,15 @@ def event_loop_transport(pid):
     return "threads"
 
 
+def worker_exits(proc):
+    """The exits of workers a master logged, by cause: "none", or e.g. "2 (hung 2)"."""
+    causes = re.findall(r"Worker \d+ \(pid \d+\) exited: ([\w -]+?) \(", proc.output())
+    if not causes:
+        return "none"
+    counts = {c: causes.count(c) for c in dict.fromkeys(causes)}
+    return f"{len(causes)} ({', '.join(f'{c} {n}' for c, n in counts.items())})"
+
+
 def slug(text):
     return re.sub(r"[^a-zA-Z0-9]+", "-", text).strip("-").lower()
 
@@ -1022,6 +1031,9 @@ http {{
                     self.say(f"  {server}, {setup}: {self.web_server(proc)} up, {transport}")
             self.measure_targets("servers", [(f"{server}, {setup}", port) for server, setup, _, port, _ in started],
                                  ["/", "/work"])
+            for server, setup, workers, _, proc in started:
+                if workers:
+                    self.record("servers", f"{server}, {setup} exits", 0, worker_exits=worker_exits(proc))
         finally:
             for *_, proc in started:
                 proc.stop()
@@ -1041,12 +1053,13 @@ http {{
                 for setup in ("plain JVM", "cluster of 2"):
                     case = f"{server}, {setup}"
                     info = next((e for e in self.select("servers", case) if e["rep"] == 0), {})
+                    exits = next((e["worker_exits"] for e in self.select("servers", f"{case} exits")), "-")
                     entries = [e for e in self.select("servers", f"{case} {path}") if e["rep"] > 0]
                     by_setup[setup] = {e["rep"]: e for e in entries}
                     if entries:
                         rows.append([f"`{path}`", server, setup, info.get("transport", "?"),
                                      spread([e["rps"] for e in entries], f0), spread([e["p99_ms"] for e in entries], f2),
-                                     sum(e["errors"] for e in entries)])
+                                     sum(e["errors"] for e in entries), exits])
                 plain, cluster = by_setup["plain JVM"], by_setup["cluster of 2"]
                 per_rep = [cluster[r]["rps"] / plain[r]["rps"] for r in cluster
                            if r in plain and plain[r]["rps"] and cluster[r]["rps"]]
@@ -1057,7 +1070,7 @@ http {{
         text = (f"### 8. Every web server: cluster of 2 against a plain JVM (bench-app, wrk -t2 -c64 -d{self.duration}s, "
                 "keep-alive)\n\n")
         text += table(["Endpoint", "Server", "Setup", "event loop / threads", "req/s median (min–max)",
-                       "p99 ms median (min–max)", "errors"], rows)
+                       "p99 ms median (min–max)", "errors", "workers that exited during the section"], rows)
         text += "\n\nRatios per repetition, cluster of 2 / plain JVM of the same server (same run, rotating order):\n\n"
         text += table(["Endpoint", "Server", "req/s", "p99"], ratios)
         return text
