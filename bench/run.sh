@@ -2,8 +2,8 @@
 # Benchmarks of cluster mode: installs what they need, builds the jars if missing, runs
 # every section (or the ones asked for) and prints Markdown tables. See bench/README.md.
 #
-#   bench/run.sh                       # everything, about 25 minutes
-#   bench/run.sh --quick               # fewer and shorter runs, about 12 minutes
+#   bench/run.sh                       # everything, 2 to 3 hours
+#   bench/run.sh --quick               # fewer and shorter runs, about 75 minutes
 #   bench/run.sh --section 3,kill      # one or more sections, by number or name
 #   bench/run.sh --help
 set -euo pipefail
