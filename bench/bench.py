@@ -26,11 +26,25 @@ ROOT = os.path.dirname(BENCH)
 SAMPLE_JAR = os.path.join(ROOT, "sample-app", "target", "sample-app.jar")
 HARNESS_JAR = os.path.join(ROOT, "load-harness", "target", "load-harness.jar")
 BENCH_JAR = os.path.join(BENCH, "bench-app", "target", "bench-app.jar")
+BENCH_JETTY_JAR = os.path.join(BENCH, "bench-app", "target", "bench-app-jetty.jar")
+BENCH_NETTY_JAR = os.path.join(BENCH, "bench-app", "target", "bench-app-netty.jar")
+BENCH_TOMCAT_WEBFLUX_JAR = os.path.join(BENCH, "bench-app", "target", "bench-app-tomcat-webflux.jar")
 JAVA = os.path.join(os.environ["JAVA_HOME"], "bin", "java") if os.environ.get("JAVA_HOME") else "java"
 CPUS = os.cpu_count() or 1
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
-SECTIONS = ["throughput", "sizing", "kill", "rolling", "startup", "actuator", "messages"]
+SECTIONS = ["throughput", "sizing", "kill", "rolling", "startup", "actuator", "messages", "servers", "server-rolling",
+            "proxy"]
+
+# The web servers of sections 8 to 10: (name, bench-app jar, JVM options; workers inherit them)
+SERVERS = [
+    ("Tomcat", BENCH_JAR, []),
+    ("Jetty", BENCH_JETTY_JAR, []),
+    ("Reactor Netty epoll", BENCH_NETTY_JAR, []),
+    ("Reactor Netty NIO", BENCH_NETTY_JAR, ["-Dreactor.netty.native=false"]),
+    ("Tomcat WebFlux", BENCH_TOMCAT_WEBFLUX_JAR, []),
+]
+PROXY_SERVERS = [server for server in SERVERS if server[0] in ("Tomcat", "Reactor Netty epoll")]
 
 FAILURE_KINDS = ["connect_refused", "connect_timeout", "reset", "closed_before_response", "incomplete_response",
                  "read_timeout", "other"]
@@ -124,6 +138,39 @@ def children(pid):
             if stat and stat["ppid"] == pid and stat["state"] != "Z":
                 kids.append(int(entry))
     return sorted(kids)
+
+
+def event_loop_transport(pid):
+    """epoll or nio, from the names of Reactor Netty's event loop threads in a process
+    (reactor-http-epoll-N, reactor-http-nio-N); "threads" when it has none (Tomcat, Jetty)."""
+    names = set()
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            try:
+                names.add(read_text(f"/proc/{pid}/task/{task}/comm"))
+            except OSError:
+                pass
+    except OSError:
+        return None
+    # comm holds 15 characters: reactor-http-ep, reactor-http-ni
+    if any(n.startswith("reactor-http-ep") for n in names):
+        return "epoll"
+    if any(n.startswith("reactor-http-ni") for n in names):
+        return "nio"
+    return "threads"
+
+
+def worker_exits(proc):
+    """The exits of workers a master logged, by cause: "none", or e.g. "2 (hung 2)"."""
+    causes = re.findall(r"Worker \d+ \(pid \d+\) exited: ([\w -]+?) \(", proc.output())
+    if not causes:
+        return "none"
+    counts = {c: causes.count(c) for c in dict.fromkeys(causes)}
+    return f"{len(causes)} ({', '.join(f'{c} {n}' for c, n in counts.items())})"
+
+
+def slug(text):
+    return re.sub(r"[^a-zA-Z0-9]+", "-", text).strip("-").lower()
 
 
 def rss_mb(pid):
@@ -342,8 +389,8 @@ class Bench:
 
     # -- starting things
 
-    def start_app(self, name, workers, port, extra=(), netns=None, jar=SAMPLE_JAR):
-        command = [JAVA, "-jar", jar, "--server.address=127.0.0.1", f"--server.port={port}",
+    def start_app(self, name, workers, port, extra=(), netns=None, jar=SAMPLE_JAR, jvm=()):
+        command = [JAVA, *jvm, "-jar", jar, "--server.address=127.0.0.1", f"--server.port={port}",
                    f"--cluster.workers={workers}", *extra]
         return Proc(self, name, command, netns=netns)
 
@@ -957,6 +1004,281 @@ http {{
         return text + table(["Measure", "median (min–max)"], rows)
 
 
+    # ---------------------------------------------------------------------------------
+    # 8. Every web server: cluster of 2 against a plain JVM
+
+    def servers(self):
+        started = []
+        self.say(f"Starting a plain JVM and a cluster of 2 of bench-app on each of {len(SERVERS)} servers, one after "
+                 "the other: " + ", ".join(s for s, _, _ in SERVERS))
+        try:
+            for server, jar, jvm in SERVERS:
+                for setup, workers in (("plain JVM", 0), ("cluster of 2", 2)):
+                    # One at a time: fifteen JVMs or more booting at once on a few busy cores take longer than a
+                    # worker's boot timeout
+                    port = free_port()
+                    proc = self.start_app(f"servers-{slug(server)}-{'plain' if workers == 0 else 'cluster2'}", workers,
+                                          port, jar=jar, jvm=jvm)
+                    started.append((server, setup, workers, port, proc))
+                    if workers:
+                        self.await_cluster(proc, port, workers, timeout=600)
+                    else:
+                        self.await_plain(proc, port, timeout=600)
+                    pids = children(proc.pid) if workers else [proc.pid]
+                    transport = "/".join(sorted({event_loop_transport(pid) or "?" for pid in pids}))
+                    self.record("servers", f"{server}, {setup}", 0, web_server=self.web_server(proc),
+                                transport=transport)
+                    self.say(f"  {server}, {setup}: {self.web_server(proc)} up, {transport}")
+            self.measure_targets("servers", [(f"{server}, {setup}", port) for server, setup, _, port, _ in started],
+                                 ["/", "/work"])
+            for server, setup, workers, _, proc in started:
+                if workers:
+                    self.record("servers", f"{server}, {setup} exits", 0, worker_exits=worker_exits(proc))
+        finally:
+            for *_, proc in started:
+                proc.stop()
+        self.summaries.append(self.summarize_servers())
+
+    def web_server(self, proc):
+        """The web server the application says it started (its own log line)."""
+        match = re.search(r"(Tomcat|Jetty|Netty) started on port", proc.output())
+        return match.group(1) if match else "?"
+
+    def summarize_servers(self):
+        rows = []
+        ratios = []
+        for path in ["/", "/work"]:
+            for server, _, _ in SERVERS:
+                by_setup = {}
+                for setup in ("plain JVM", "cluster of 2"):
+                    case = f"{server}, {setup}"
+                    info = next((e for e in self.select("servers", case) if e["rep"] == 0), {})
+                    exits = next((e["worker_exits"] for e in self.select("servers", f"{case} exits")), "-")
+                    entries = [e for e in self.select("servers", f"{case} {path}") if e["rep"] > 0]
+                    by_setup[setup] = {e["rep"]: e for e in entries}
+                    if entries:
+                        rows.append([f"`{path}`", server, setup, info.get("transport", "?"),
+                                     spread([e["rps"] for e in entries], f0), spread([e["p99_ms"] for e in entries], f2),
+                                     sum(e["errors"] for e in entries), exits])
+                plain, cluster = by_setup["plain JVM"], by_setup["cluster of 2"]
+                per_rep = [cluster[r]["rps"] / plain[r]["rps"] for r in cluster
+                           if r in plain and plain[r]["rps"] and cluster[r]["rps"]]
+                p99 = [cluster[r]["p99_ms"] / plain[r]["p99_ms"] for r in cluster
+                       if r in plain and plain[r]["p99_ms"] and cluster[r]["p99_ms"]]
+                if per_rep:
+                    ratios.append([f"`{path}`", server, spread(per_rep, f2), spread(p99, f2)])
+        text = (f"### 8. Every web server: cluster of 2 against a plain JVM (bench-app, wrk -t2 -c64 -d{self.duration}s, "
+                "keep-alive)\n\n")
+        text += table(["Endpoint", "Server", "Setup", "event loop / threads", "req/s median (min–max)",
+                       "p99 ms median (min–max)", "errors", "workers that exited during the section"], rows)
+        text += "\n\nRatios per repetition, cluster of 2 / plain JVM of the same server (same run, rotating order):\n\n"
+        text += table(["Endpoint", "Server", "req/s", "p99"], ratios)
+        return text
+
+    # ---------------------------------------------------------------------------------
+    # 9. Rolling restart under load, every web server
+
+    def server_rolling(self):
+        setups = [(server, jar, jvm, []) for server, jar, jvm in SERVERS]
+        for migrate in (0, 1):
+            self.in_namespace(f"s{migrate}", migrate, lambda netns, m=migrate: self.rolling_servers(
+                "server-rolling", setups, netns, m))
+        self.summaries.append(self.summarize_rolling_servers(
+            "server-rolling", [s for s, *_ in setups],
+            "### 9. Rolling restart (SIGHUP) of a cluster of 2 under load, every web server, in a network namespace "
+            "(load harness, 8 connections per mode, 2 ms pause)"))
+
+    def in_namespace(self, tag, migrate, action):
+        """Run action(netns) in a new network namespace with the given tcp_migrate_req."""
+        name = f"cbench-{os.getpid()}-{tag}"
+        subprocess.run(["ip", "netns", "add", name], check=True)
+        self.add_namespace(name)
+        try:
+            subprocess.run(["ip", "-n", name, "link", "set", "lo", "up"], check=True)
+            subprocess.run(["ip", "netns", "exec", name, "sysctl", "-q", "-w", f"net.ipv4.tcp_migrate_req={migrate}"],
+                           check=True)
+            action(name)
+        finally:
+            self.remove_namespace(name)
+
+    def rolling_servers(self, section, setups, netns, migrate, check=None):
+        """Clusters of 2, one per setup, side by side in a namespace; each restarted in turn
+        (rotating order) under its own load. check(proc, port, netns) may raise to stop."""
+        started = []
+        try:
+            self.say(f"Starting {len(setups)} clusters of 2, one after the other, in network namespace {netns} "
+                     f"(tcp_migrate_req={migrate}): " + ", ".join(s for s, *_ in setups))
+            for i, (server, jar, jvm, extra) in enumerate(setups):
+                port = 21000 + i
+                cluster = self.start_app(f"{section}-m{migrate}-{slug(server)}", 2, port, extra, netns=netns, jar=jar,
+                                         jvm=jvm)
+                started.append((server, port, cluster))
+                self.await_log(cluster, r"Cluster ready: 2 workers listening", timeout=600)
+                if check:
+                    check(cluster, port, netns)
+                self.harness_report(self.harness(f"{section}-m{migrate}-{slug(server)}-warmup", port, "keep-alive", 8,
+                                                 duration=f"{self.warmup}s", netns=netns), finish=True)
+            for trial in range(1, self.rolling_trials + 1):
+                order = started[trial % len(started):] + started[:trial % len(started)]
+                for server, port, cluster in order:
+                    self.rolling_trial(section, server, cluster, port, netns, migrate, trial)
+        finally:
+            for *_, proc in started:
+                proc.stop()
+
+    def rolling_trial(self, section, server, cluster, port, netns, migrate, trial):
+        loads = {mode: self.harness(f"{section}-m{migrate}-{slug(server)}-{mode}-{trial}", port, mode, 8, pause="2ms",
+                                    netns=netns)
+                 for mode in ("keep-alive", "new-connection")}
+        time.sleep(3)
+        done = len(re.findall(r"Rolling restart complete", cluster.output()))
+        cluster.signal(signal.SIGHUP)
+        replaced, restart_ms = None, None
+        try:
+            match = self.await_log(cluster, r"Rolling restart complete: (\d+) replaced in (\d+)ms", done + 1,
+                                   timeout=300)[-1]
+            replaced, restart_ms = int(match[0]), int(match[1])
+        except BenchError as ex:
+            self.say(f"  {server}: {ex}")
+        time.sleep(2)
+        for mode, load in loads.items():
+            report = self.harness_report(load)
+            figures = {k: int(report[k]) for k in ["requests", "successes", "non2xx", "failures", *FAILURE_KINDS,
+                                                   "closed_before_response_reused", "abandoned"]}
+            figures.update(replaced=replaced, restart_ms=restart_ms)
+            self.record(section, f"{server} tcp_migrate_req={migrate} {mode}", trial, **figures)
+            kinds = ", ".join(f"{k} {figures[k]}" for k in FAILURE_KINDS if figures[k])
+            self.say(f"  trial {trial} {server:<20} {mode:<14}: {figures['failures']} failed, {figures['non2xx']} non-2xx "
+                     f"of {figures['requests']} ({kinds or 'none'}); restart: {replaced} replaced in {restart_ms} ms")
+
+    def summarize_rolling_servers(self, section, servers, title):
+        rows = []
+        for server in servers:
+            for migrate in (0, 1):
+                for mode in ("keep-alive", "new-connection"):
+                    entries = self.select(section, f"{server} tcp_migrate_req={migrate} {mode}")
+                    if not entries:
+                        continue
+                    kinds = {k: sum(e[k] for e in entries) for k in FAILURE_KINDS}
+                    reused = sum(e["closed_before_response_reused"] for e in entries)
+                    described = ", ".join(f"{k} {v}" for k, v in kinds.items() if v) or "none"
+                    if reused:
+                        described += f" ({reused} on a reused keep-alive connection)"
+                    incomplete = sum(1 for e in entries if e["replaced"] != 2)
+                    took = spread([e["restart_ms"] / 1000 if e["restart_ms"] else None for e in entries], f1)
+                    if incomplete:
+                        took += f"; {incomplete} of {len(entries)} did not log 'complete: 2 replaced'"
+                    rows.append([server, str(migrate), mode, spread([e["failures"] for e in entries], f0), described,
+                                 sum(e["non2xx"] for e in entries), spread([e["requests"] for e in entries], f0), took])
+        return title + "\n\n" + table(["Server", "tcp_migrate_req", "Load", "failed requests per restart, median (min–max)",
+                                       "by kind, all restarts", "non-2xx", "requests per restart window",
+                                       "restart took, s"], rows)
+
+    # ---------------------------------------------------------------------------------
+    # 10. Port sharing through the master (proxy) against SO_REUSEPORT
+
+    def proxy(self):
+        title = "### 10. Port sharing: proxy through the master against SO_REUSEPORT (cluster of 2, bench-app)"
+        started = []
+        try:
+            for server, jar, jvm in PROXY_SERVERS:
+                for sharing in ("proxy", "reuseport"):
+                    port = free_port()
+                    proc = self.start_app(f"proxy-{slug(server)}-{sharing}", 2, port,
+                                          [f"--cluster.port-sharing={sharing}"], jar=jar, jvm=jvm)
+                    started.append((server, sharing, port, proc))
+                    # The first is a proxy cluster: if this build has no proxy mode, skip before starting the rest
+                    if len(started) == 1:
+                        if not self.proxy_available(proc, port, title):
+                            return
+                        continue
+                    self.await_cluster(proc, port, 2, timeout=600)
+                    if sharing == "proxy" and not self.proxy_mode(proc, port):
+                        raise BenchError(f"{proc.name} does not run in proxy mode; see {proc.log_path}")
+            self.say("Started a cluster of 2 with cluster.port-sharing=proxy and one with reuseport on "
+                     + " and ".join(s for s, _, _ in PROXY_SERVERS) + ", one after the other")
+            self.measure_targets("proxy", [(f"{server}, {sharing}", port) for server, sharing, port, _ in started],
+                                 ["/", "/work"])
+        finally:
+            for *_, proc in started:
+                proc.stop()
+        setups = [(server, jar, jvm, ["--cluster.port-sharing=proxy"]) for server, jar, jvm in PROXY_SERVERS]
+
+        def check(proc, port, netns):
+            if not self.proxy_mode(proc, port, netns):
+                raise BenchError(f"{proc.name} does not run in proxy mode; see {proc.log_path}")
+
+        for migrate in (0, 1):
+            self.in_namespace(f"p{migrate}", migrate, lambda netns, m=migrate: self.rolling_servers(
+                "proxy-rolling", setups, netns, m, check))
+        self.summaries.append(self.summarize_proxy(title))
+
+    def proxy_available(self, proc, port, title):
+        """Whether a cluster started with cluster.port-sharing=proxy runs in proxy mode; if
+        not, say so and add the section's summary saying it was skipped."""
+        reason = None
+        try:
+            self.await_cluster(proc, port, 2, timeout=600)
+            if not self.proxy_mode(proc, port):
+                reason = "the cluster started, but neither /actuator/cluster nor the master's log says proxy"
+        except BenchError as ex:
+            reason = f"the master did not start a cluster with it ({ex})"
+        if reason:
+            self.say(f"proxy mode not available in this build: {reason}; section skipped")
+            self.summaries.append(f"{title}\n\nproxy mode not available in this build (cluster.port-sharing=proxy: "
+                                  f"{reason}); skipped.")
+            return False
+        return True
+
+    def proxy_mode(self, proc, port, netns=None):
+        """True when the cluster says it shares the port through the master: portSharing in
+        /actuator/cluster, or a line of the master's output mentioning the proxy (its command
+        line aside)."""
+        if netns is None:
+            state = get_json(port, "/actuator/cluster", 2.0)
+        else:
+            answer = subprocess.run(["ip", "netns", "exec", netns, "curl", "-s", "-m", "2",
+                                     f"http://127.0.0.1:{port}/actuator/cluster"], capture_output=True, text=True)
+            try:
+                state = json.loads(answer.stdout)
+            except ValueError:
+                state = None
+        if state and state.get("portSharing") == "proxy":
+            return True
+        lines = proc.output().splitlines()[1:]
+        return any(re.search(r"proxy", line, re.I) and "planned but not built" not in line for line in lines)
+
+    def summarize_proxy(self, title):
+        rows = []
+        ratios = []
+        for path in ["/", "/work"]:
+            for server, _, _ in PROXY_SERVERS:
+                by_mode = {}
+                for sharing in ("reuseport", "proxy"):
+                    entries = [e for e in self.select("proxy", f"{server}, {sharing} {path}") if e["rep"] > 0]
+                    by_mode[sharing] = {e["rep"]: e for e in entries}
+                    if entries:
+                        rows.append([f"`{path}`", server, sharing, spread([e["rps"] for e in entries], f0),
+                                     spread([e["p99_ms"] for e in entries], f2), sum(e["errors"] for e in entries)])
+                reuse, proxied = by_mode["reuseport"], by_mode["proxy"]
+                per_rep = [proxied[r]["rps"] / reuse[r]["rps"] for r in proxied
+                           if r in reuse and reuse[r]["rps"] and proxied[r]["rps"]]
+                p99 = [proxied[r]["p99_ms"] / reuse[r]["p99_ms"] for r in proxied
+                       if r in reuse and reuse[r]["p99_ms"] and proxied[r]["p99_ms"]]
+                if per_rep:
+                    ratios.append([f"`{path}`", server, spread(per_rep, f2), spread(p99, f2)])
+        text = f"{title}\n\nwrk -t2 -c64 -d{self.duration}s, keep-alive:\n\n"
+        text += table(["Endpoint", "Server", "cluster.port-sharing", "req/s median (min–max)",
+                       "p99 ms median (min–max)", "errors"], rows)
+        text += "\n\nRatios per repetition, proxy / reuseport of the same server (same run, rotating order):\n\n"
+        text += table(["Endpoint", "Server", "req/s", "p99"], ratios)
+        text += "\n\n" + self.summarize_rolling_servers(
+            "proxy-rolling", [s for s, _, _ in PROXY_SERVERS],
+            "Rolling restart (SIGHUP) in proxy mode under load, in a network namespace (load harness, 8 connections "
+            "per mode, 2 ms pause):")
+        return text
+
+
 # ---------------------------------------------------------------------------------------
 
 
@@ -1020,7 +1342,7 @@ def main():
             bench.say(f"== {SECTIONS.index(section) + 1}. {section} (load average {loadavg()})")
             section_start = time.monotonic()
             try:
-                getattr(bench, section)()
+                getattr(bench, section.replace("-", "_"))()
             except Exception as ex:  # one broken section must not cost the others' results
                 failed.append(section)
                 bench.say(f"Section {section} failed: {ex}")

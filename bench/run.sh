@@ -2,8 +2,8 @@
 # Benchmarks of cluster mode: installs what they need, builds the jars if missing, runs
 # every section (or the ones asked for) and prints Markdown tables. See bench/README.md.
 #
-#   bench/run.sh                       # everything, about 25 minutes
-#   bench/run.sh --quick               # fewer and shorter runs, about 12 minutes
+#   bench/run.sh                       # everything, 2 to 3 hours
+#   bench/run.sh --quick               # fewer and shorter runs, about 75 minutes
 #   bench/run.sh --section 3,kill      # one or more sections, by number or name
 #   bench/run.sh --help
 set -euo pipefail
@@ -16,6 +16,7 @@ for arg in "$@"; do
 		sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
 		echo
 		echo "Sections: 1=throughput 2=sizing 3=kill 4=rolling 5=startup 6=actuator 7=messages"
+		echo "          8=servers 9=server-rolling 10=proxy"
 		echo "Options: --quick, --section LIST, --reps N, --duration SECONDS"
 		exit 0
 	fi
@@ -52,12 +53,14 @@ if ((${#missing[@]})); then
 fi
 export PATH="$PATH:/usr/sbin:/sbin"
 if [[ $EUID -ne 0 ]]; then
-	echo "Note: not root; section 4 (network namespaces) will fail" >&2
+	echo "Note: not root; sections 4, 9 and 10 (network namespaces) will fail" >&2
 fi
 
 # --- Jars -----------------------------------------------------------------------------
 if [[ ! -f "$ROOT/sample-app/target/sample-app.jar" || ! -f "$ROOT/load-harness/target/load-harness.jar" \
-	|| ! -f "$BENCH_DIR/bench-app/target/bench-app.jar" ]]; then
+	|| ! -f "$BENCH_DIR/bench-app/target/bench-app.jar" || ! -f "$BENCH_DIR/bench-app/target/bench-app-jetty.jar" \
+	|| ! -f "$BENCH_DIR/bench-app/target/bench-app-netty.jar" \
+	|| ! -f "$BENCH_DIR/bench-app/target/bench-app-tomcat-webflux.jar" ]]; then
 	echo "Building the sample app, the load harness and the benchmark app"
 	(cd "$ROOT" && ./mvnw -q -B -DskipTests -pl sample-app,load-harness,bench/bench-app -am package)
 fi

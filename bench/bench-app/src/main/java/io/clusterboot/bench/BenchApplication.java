@@ -4,8 +4,10 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /**
- * A cluster whose master echoes and counts messages, and whose workers time them:
- * {@code GET /bench/messages} on any worker runs the measurement.
+ * The application of the benchmarks, packaged once per web server (Tomcat, Jetty, Reactor
+ * Netty, and WebFlux on Tomcat): {@code GET /} and {@code GET /work} as in the sample
+ * application, and a cluster whose master echoes and counts messages and whose workers
+ * time them: {@code GET /bench/messages} on any worker runs that measurement.
  */
 @SpringBootApplication
 public class BenchApplication {

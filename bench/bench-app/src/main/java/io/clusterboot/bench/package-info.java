@@ -1,5 +1,6 @@
 /**
- * Application that measures messages between workers and the master, for bench/run.sh.
+ * Application of the benchmarks, for bench/run.sh: the same endpoints on every web server,
+ * and messages between workers and the master.
  */
 @NullMarked
 package io.clusterboot.bench;
