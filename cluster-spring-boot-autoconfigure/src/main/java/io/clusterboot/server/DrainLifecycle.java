@@ -138,7 +138,7 @@ public abstract class DrainLifecycle implements SmartLifecycle {
 		long start = System.nanoTime();
 		connections.closeListeners();
 		logger.info("Draining: listening socket closed; " + connections.getOpenConnections()
-				+ " open connection(s) get 'Connection: close' (HTTP/2: GOAWAY) with their next response");
+				+ " open connection(s) get 'Connection: close' with their next response");
 		List<LongLivedConnections> longLived = new ArrayList<>();
 		this.longLivedConnections.forEach(longLived::add);
 		goAway(longLived, true);

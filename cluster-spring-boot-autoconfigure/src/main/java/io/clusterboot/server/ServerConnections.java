@@ -12,8 +12,8 @@ public interface ServerConnections {
 
 	/**
 	 * Close the listening sockets without closing an accepted connection, and make the
-	 * responses on open connections carry {@code Connection: close} (HTTP/2:
-	 * {@code GOAWAY}) from now on.
+	 * responses on open connections carry {@code Connection: close} from now on (HTTP/2:
+	 * {@code GOAWAY}, where the server supports it: Tomcat).
 	 */
 	void closeListeners();
 

@@ -1,6 +1,7 @@
 /**
- * Port sharing with {@code SO_REUSEPORT} for Jetty, and leaving the shared port without
- * failing a request.
+ * How Jetty shares the cluster's port (with {@code SO_REUSEPORT}, or behind the master in
+ * proxy mode, reading its PROXY protocol header) and leaves it without failing a
+ * request.
  */
 @NullMarked
 package io.clusterboot.server.jetty;
