@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import org.awaitility.Awaitility;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -48,6 +49,12 @@ class NettyDrainLifecycleTests extends AbstractDrainLifecycleTests {
 		};
 		this.webServer = factory.getWebServer(handler);
 		this.webServer.start();
+		// Reactor Netty reports the bound channel on its event loop, which may be just after
+		// start() returns
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(5))
+			.pollInterval(Duration.ofMillis(5))
+			.until(this.connections::hasServerChannels);
 		return this.webServer.getPort();
 	}
 
