@@ -177,8 +177,9 @@ class SlotFailureIT {
 			assertThat(count(exits, "KILLED") - count(totalsBefore, "KILLED")).isEqualTo(4);
 			assertThat(count(exits, "BOOT_FAILED")).isEqualTo(count(totalsBefore, "BOOT_FAILED"));
 			assertThat(requests.failures()).as("failed requests").isEmpty();
-			assertThat(requests.answeredBy()).containsKey(serving)
-				.containsOnlyKeys(Set.of(serving, replacement).toArray(Long[]::new));
+			// The replacement may be stopped before any request reached it; no one else answered
+			assertThat(requests.answeredBy()).containsKey(serving);
+			assertThat(requests.answeredBy().keySet()).isSubsetOf(serving, replacement);
 		}
 	}
 
