@@ -1,9 +1,13 @@
 package io.clusterboot.server.tomcat;
 
+import java.io.IOException;
 import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import jakarta.servlet.ServletContext;
+import jakarta.websocket.CloseReason;
 import jakarta.websocket.server.ServerContainer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -22,16 +26,19 @@ import io.clusterboot.server.LongLivedConnections;
  * WebSocket session: {@code @ServerEndpoint}s, and Spring's {@code @EnableWebSocket}
  * handlers and STOMP, which run on it.
  * <p>
- * Tomcat closes them all with 1001 itself when its web application stops
- * ({@link WsWebSocketContainer#destroy()}); this does the same at the start of the
- * drain. Tomcat lists its sessions nowhere public, so their number, for the log, is read
- * from its field, and is 0 if it cannot be.
+ * Tomcat lists its sessions nowhere public, so they are read from its field and each is
+ * closed with the reason the other servers' drains give, "Server is draining". If the
+ * field cannot be read, they are closed all at once as Tomcat closes them when its web
+ * application stops ({@link WsWebSocketContainer#destroy()}, reason "The web application
+ * is stopping"), and their number, for the log, is 0.
  *
  * @since 0.1.0
  */
 public class TomcatWebSocketSessions implements LongLivedConnections, ServletContextAware {
 
 	private static final Log logger = LogFactory.getLog(TomcatWebSocketSessions.class);
+
+	private static final String REASON = "Server is draining";
 
 	private static final @Nullable Field SESSIONS = findSessionsField();
 
@@ -49,27 +56,40 @@ public class TomcatWebSocketSessions implements LongLivedConnections, ServletCon
 				|| !(context.getAttribute(ServerContainer.class.getName()) instanceof WsWebSocketContainer container)) {
 			return 0;
 		}
-		int open = countOpenSessions(container);
-		container.destroy();
-		return open;
-	}
-
-	private static int countOpenSessions(WsWebSocketContainer container) {
-		if (SESSIONS == null) {
+		List<WsSession> open = openSessions(container);
+		if (open == null) {
+			container.destroy();
 			return 0;
 		}
+		int told = 0;
+		for (WsSession session : open) {
+			try {
+				session.close(new CloseReason(CloseReason.CloseCodes.GOING_AWAY, REASON));
+				told++;
+			}
+			catch (IOException | RuntimeException ex) {
+				logger.debug("Could not close WebSocket session " + session.getId(), ex);
+			}
+		}
+		return told;
+	}
+
+	private static @Nullable List<WsSession> openSessions(WsWebSocketContainer container) {
+		if (SESSIONS == null) {
+			return null;
+		}
 		try {
-			int open = 0;
+			List<WsSession> open = new ArrayList<>();
 			for (Object session : ((Map<?, ?>) SESSIONS.get(container)).keySet()) {
 				if (session instanceof WsSession wsSession && wsSession.isOpen()) {
-					open++;
+					open.add(wsSession);
 				}
 			}
 			return open;
 		}
 		catch (ReflectiveOperationException | RuntimeException ex) {
-			logger.debug("Could not count Tomcat's WebSocket sessions", ex);
-			return 0;
+			logger.debug("Could not read Tomcat's WebSocket sessions", ex);
+			return null;
 		}
 	}
 

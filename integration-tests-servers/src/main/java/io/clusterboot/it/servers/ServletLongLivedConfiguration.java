@@ -12,6 +12,7 @@ import org.eclipse.jetty.ee11.webapp.WebAppContext;
 import org.eclipse.jetty.ee11.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer;
 import org.eclipse.jetty.websocket.core.server.WebSocketServerComponents;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.jetty.servlet.JettyServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
@@ -45,21 +46,29 @@ class ServletLongLivedConfiguration implements WebSocketConfigurer {
 
 	/**
 	 * Installs Jetty's Jakarta WebSocket container, as Spring Boot's WebSocket module
-	 * does, which this application does without.
+	 * does, which this application does without. Tomcat's is installed by Spring Boot's
+	 * Tomcat module itself.
 	 */
-	@Bean
-	WebServerFactoryCustomizer<JettyServletWebServerFactory> jakartaWebSocketCustomizer() {
-		return (factory) -> factory.addConfigurations(new AbstractConfiguration(new AbstractConfiguration.Builder()) {
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ JettyServletWebServerFactory.class, JakartaWebSocketServletContainerInitializer.class })
+	static class JettyWebSocketConfiguration {
 
-			@Override
-			public void configure(WebAppContext context) throws Exception {
-				if (context.getServletContext().getAttribute(ServerContainer.class.getName()) == null) {
-					WebSocketServerComponents.ensureWebSocketComponents(context.getServer(), context);
-					JakartaWebSocketServletContainerInitializer.configure(context, null);
-				}
-			}
+		@Bean
+		WebServerFactoryCustomizer<JettyServletWebServerFactory> jakartaWebSocketCustomizer() {
+			return (factory) -> factory
+				.addConfigurations(new AbstractConfiguration(new AbstractConfiguration.Builder()) {
 
-		});
+					@Override
+					public void configure(WebAppContext context) throws Exception {
+						if (context.getServletContext().getAttribute(ServerContainer.class.getName()) == null) {
+							WebSocketServerComponents.ensureWebSocketComponents(context.getServer(), context);
+							JakartaWebSocketServletContainerInitializer.configure(context, null);
+						}
+					}
+
+				});
+		}
+
 	}
 
 	/**

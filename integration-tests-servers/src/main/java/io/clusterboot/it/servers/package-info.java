@@ -1,4 +1,4 @@
 /**
- * A small application run as a cluster on the web servers other than Tomcat.
+ * A small application run as a cluster on each web server.
  */
 package io.clusterboot.it.servers;
