@@ -1202,6 +1202,9 @@ http {{
         finally:
             for *_, proc in started:
                 proc.stop()
+        if self.args.proxy_throughput_only:
+            self.summaries.append(self.summarize_proxy(title))
+            return
         setups = [(server, jar, jvm, ["--cluster.port-sharing=proxy"]) for server, jar, jvm in PROXY_SERVERS]
 
         def check(proc, port, netns):
@@ -1272,6 +1275,8 @@ http {{
                        "p99 ms median (min–max)", "errors"], rows)
         text += "\n\nRatios per repetition, proxy / reuseport of the same server (same run, rotating order):\n\n"
         text += table(["Endpoint", "Server", "req/s", "p99"], ratios)
+        if self.args.proxy_throughput_only:
+            return text
         text += "\n\n" + self.summarize_rolling_servers(
             "proxy-rolling", [s for s, _, _ in PROXY_SERVERS],
             "Rolling restart (SIGHUP) in proxy mode under load, in a network namespace (load harness, 8 connections "
@@ -1309,6 +1314,8 @@ def main():
                             f"{i + 1}={s}" for i, s in enumerate(SECTIONS)))
     parser.add_argument("--reps", type=int, help="repetitions of each wrk measurement")
     parser.add_argument("--duration", type=int, help="seconds of each throughput measurement")
+    parser.add_argument("--proxy-throughput-only", action="store_true",
+                        help="section 10: measure throughput only, without its rolling restarts")
     parser.add_argument("--results-dir", required=True)
     args = parser.parse_args()
 

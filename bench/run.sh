@@ -17,7 +17,7 @@ for arg in "$@"; do
 		echo
 		echo "Sections: 1=throughput 2=sizing 3=kill 4=rolling 5=startup 6=actuator 7=messages"
 		echo "          8=servers 9=server-rolling 10=proxy"
-		echo "Options: --quick, --section LIST, --reps N, --duration SECONDS"
+		echo "Options: --quick, --section LIST, --reps N, --duration SECONDS, --proxy-throughput-only"
 		exit 0
 	fi
 done
