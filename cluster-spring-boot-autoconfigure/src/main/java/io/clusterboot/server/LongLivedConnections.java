@@ -13,6 +13,13 @@ package io.clusterboot.server;
 public interface LongLivedConnections {
 
 	/**
+	 * The reason a WebSocket session is closed with, with code 1001 (going away), on
+	 * every server.
+	 */
+	String GOING_AWAY_REASON = "Server is draining";
+
+
+	/**
 	 * Tell every open connection of this kind to go that was not told yet. An
 	 * implementation may also end at once the ones that start after its first call.
 	 * @return the number of connections told to go by this call

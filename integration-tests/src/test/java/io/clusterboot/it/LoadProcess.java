@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * namespace with the cluster. It stops by itself after at most five minutes; the test
  * normally stops it earlier and reads its report.
  */
-final class LoadProcess implements AutoCloseable {
+public final class LoadProcess implements AutoCloseable {
 
 	private final Process process;
 
@@ -42,7 +42,7 @@ final class LoadProcess implements AutoCloseable {
 	 * @param connections the number of concurrent connections
 	 * @param pause the pause of each connection between requests
 	 */
-	static LoadProcess start(List<String> prefix, int port, String mode, int connections, Duration pause) {
+	public static LoadProcess start(List<String> prefix, int port, String mode, int connections, Duration pause) {
 		List<String> command = new ArrayList<>(prefix);
 		command.addAll(List.of(ClusterProcess.java(), "-XX:TieredStopAtLevel=1", "-jar",
 				System.getProperty("cluster.it.load-harness.jar"), "--url", "http://127.0.0.1:" + port + "/", "--mode",
@@ -60,7 +60,7 @@ final class LoadProcess implements AutoCloseable {
 	 * Stop the load and read the harness's report.
 	 * @return the report's columns by name
 	 */
-	Map<String, String> stop() {
+	public Map<String, String> stop() {
 		try {
 			// SIGTERM through the handle: Process.destroy() would close the stream the report comes on
 			this.process.toHandle().destroy();

@@ -11,7 +11,7 @@ import java.util.UUID;
  * without touching the machine's. Needs root and iproute2; where they are missing,
  * {@link #create} says why and returns nothing.
  */
-final class NetworkNamespace implements AutoCloseable {
+public final class NetworkNamespace implements AutoCloseable {
 
 	private final String name;
 
@@ -22,7 +22,7 @@ final class NetworkNamespace implements AutoCloseable {
 	/**
 	 * Create a namespace with loopback up and the given {@code tcp_migrate_req}.
 	 */
-	static Optional<NetworkNamespace> create(int tcpMigrateReq) {
+	public static Optional<NetworkNamespace> create(int tcpMigrateReq) {
 		String name = "cluster-it-" + UUID.randomUUID().toString().substring(0, 8);
 		try {
 			run("ip", "netns", "add", name);
@@ -48,7 +48,7 @@ final class NetworkNamespace implements AutoCloseable {
 	/**
 	 * The command prefix that runs a program inside the namespace.
 	 */
-	List<String> prefix() {
+	public List<String> prefix() {
 		return List.of("ip", "netns", "exec", this.name);
 	}
 

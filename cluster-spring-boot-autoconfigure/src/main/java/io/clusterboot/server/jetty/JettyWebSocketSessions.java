@@ -33,8 +33,6 @@ public class JettyWebSocketSessions implements LongLivedConnections, ServletCont
 
 	private static final Log logger = LogFactory.getLog(JettyWebSocketSessions.class);
 
-	private static final String REASON = "Server is draining";
-
 	private static final boolean JAKARTA_PRESENT = ClassUtils.isPresent(
 			"org.eclipse.jetty.ee11.websocket.jakarta.common.JakartaWebSocketContainer",
 			JettyWebSocketSessions.class.getClassLoader());
@@ -84,7 +82,7 @@ public class JettyWebSocketSessions implements LongLivedConnections, ServletCont
 			for (jakarta.websocket.Session session : container.getOpenSessions()) {
 				if (session.isOpen()) {
 					try {
-						session.close(new CloseReason(CloseReason.CloseCodes.GOING_AWAY, REASON));
+						session.close(new CloseReason(CloseReason.CloseCodes.GOING_AWAY, GOING_AWAY_REASON));
 						told++;
 					}
 					catch (IOException ex) {
@@ -110,7 +108,7 @@ public class JettyWebSocketSessions implements LongLivedConnections, ServletCont
 			int told = 0;
 			for (Session session : container.getOpenSessions()) {
 				if (session.isOpen()) {
-					session.close(StatusCode.SHUTDOWN, REASON, Callback.NOOP);
+					session.close(StatusCode.SHUTDOWN, GOING_AWAY_REASON, Callback.NOOP);
 					told++;
 				}
 			}

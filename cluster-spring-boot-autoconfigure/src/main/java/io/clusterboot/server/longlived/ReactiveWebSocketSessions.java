@@ -27,7 +27,7 @@ import io.clusterboot.server.LongLivedConnections;
  */
 public class ReactiveWebSocketSessions implements BeanPostProcessor, LongLivedConnections {
 
-	private static final CloseStatus GOING_AWAY = CloseStatus.GOING_AWAY.withReason("Server is draining");
+	private static final CloseStatus GOING_AWAY = CloseStatus.GOING_AWAY.withReason(GOING_AWAY_REASON);
 
 	private final Set<WebSocketSession> sessions = ConcurrentHashMap.newKeySet();
 

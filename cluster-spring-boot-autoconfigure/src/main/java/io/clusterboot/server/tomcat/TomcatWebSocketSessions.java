@@ -27,7 +27,7 @@ import io.clusterboot.server.LongLivedConnections;
  * handlers and STOMP, which run on it.
  * <p>
  * Tomcat lists its sessions nowhere public, so they are read from its field and each is
- * closed with the reason the other servers' drains give, "Server is draining". If the
+ * closed with the reason the other servers' drains give, {@link #GOING_AWAY_REASON}. If the
  * field cannot be read, they are closed all at once as Tomcat closes them when its web
  * application stops ({@link WsWebSocketContainer#destroy()}, reason "The web application
  * is stopping"), and their number, for the log, is 0.
@@ -37,8 +37,6 @@ import io.clusterboot.server.LongLivedConnections;
 public class TomcatWebSocketSessions implements LongLivedConnections, ServletContextAware {
 
 	private static final Log logger = LogFactory.getLog(TomcatWebSocketSessions.class);
-
-	private static final String REASON = "Server is draining";
 
 	private static final @Nullable Field SESSIONS = findSessionsField();
 
@@ -64,7 +62,7 @@ public class TomcatWebSocketSessions implements LongLivedConnections, ServletCon
 		int told = 0;
 		for (WsSession session : open) {
 			try {
-				session.close(new CloseReason(CloseReason.CloseCodes.GOING_AWAY, REASON));
+				session.close(new CloseReason(CloseReason.CloseCodes.GOING_AWAY, GOING_AWAY_REASON));
 				told++;
 			}
 			catch (IOException | RuntimeException ex) {
