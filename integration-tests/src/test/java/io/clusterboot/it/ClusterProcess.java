@@ -104,12 +104,20 @@ final class ClusterProcess implements AutoCloseable {
 	 * Start the test application with {@code java -cp ... MainClass}.
 	 */
 	static ClusterProcess startClassPath(List<String> jvmOptions, String... arguments) {
+		return startClassPath(System.getProperty("java.class.path"), jvmOptions, arguments);
+	}
+
+	/**
+	 * Start the test application with {@code java -cp ... MainClass} on the given class
+	 * path.
+	 */
+	static ClusterProcess startClassPath(String classPath, List<String> jvmOptions, String... arguments) {
 		List<String> command = new ArrayList<>();
 		command.add(java());
 		command.addAll(defaultJvmOptions());
 		command.addAll(jvmOptions);
 		command.add("-cp");
-		command.add(System.getProperty("java.class.path"));
+		command.add(classPath);
 		command.add("io.clusterboot.it.app.TestApplication");
 		return start(command, arguments);
 	}

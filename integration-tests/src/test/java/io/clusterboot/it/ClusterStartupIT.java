@@ -1,10 +1,14 @@
 package io.clusterboot.it;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
@@ -79,6 +83,23 @@ class ClusterStartupIT extends AbstractClusterIT {
 				.contains("No worker was started");
 			assertThat(this.cluster.events()).isEmpty();
 		}
+	}
+
+	@Test
+	void aWebServerWhosePortCannotBeSharedStopsTheMasterBeforeItForks() {
+		// The test application without Tomcat but with the Servlet API: a servlet
+		// application on none of the servers whose port the workers can share
+		String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+			.filter((entry) -> !Path.of(entry).getFileName().toString().matches("(spring-boot-)?tomcat-.*\\.jar"))
+			.collect(Collectors.joining(File.pathSeparator));
+		assertThat(classPath).isNotEqualTo(System.getProperty("java.class.path")).contains("jakarta.servlet-api");
+		this.cluster = ClusterProcess.startClassPath(classPath, List.of(), "--cluster.port-sharing=reuseport");
+		assertThat(this.cluster.awaitExit(Duration.ofSeconds(60))).isNotZero();
+		assertThat(this.cluster.outputText())
+			.contains("The cluster could not share port " + this.cluster.port() + " between its workers: this "
+					+ "servlet application has none of the web servers whose port cluster mode can share on its class path")
+			.contains("Set cluster.port-sharing=proxy: the master then accepts the connections");
+		assertThat(this.cluster.events()).isEmpty();
 	}
 
 	@Test

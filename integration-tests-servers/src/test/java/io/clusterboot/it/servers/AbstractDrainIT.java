@@ -33,8 +33,9 @@ import static org.awaitility.Awaitility.await;
  * keep-alive and new-connection load, a WebSocket and an event stream: no request is
  * lost, the WebSocket is closed with 1001 and reconnects to a new worker, the event
  * stream ends cleanly and reconnects, and the drains do not wait out their 60 s
- * timeout. With {@code net.ipv4.tcp_migrate_req=1}, in a network namespace of the
- * test's own where root and iproute2 allow it.
+ * timeout. With {@code SO_REUSEPORT}, under {@code net.ipv4.tcp_migrate_req=1}; in proxy
+ * mode, under {@code tcp_migrate_req=0}, which proxy mode does not need. Both in a network
+ * namespace of the test's own where root and iproute2 allow it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class AbstractDrainIT {
@@ -66,17 +67,35 @@ abstract class AbstractDrainIT {
 	 */
 	protected abstract String jarProperty();
 
+	/**
+	 * JVM options of the master, which its workers inherit.
+	 */
+	protected List<String> jvmOptions() {
+		return List.of();
+	}
+
+	/**
+	 * Whether the cluster runs in proxy mode: the master accepts the connections and stops
+	 * handing them to a worker before it drains, so nothing may fail whatever
+	 * {@code tcp_migrate_req} says.
+	 */
+	protected boolean proxyMode() {
+		return false;
+	}
+
 	@BeforeAll
 	void rollingRestartUnderLoad() throws Exception {
 		try {
-			this.namespace = NetworkNamespace.create(1).orElse(null);
-			this.migration = (this.namespace != null) || "1".equals(hostTcpMigrateReq());
+			this.namespace = NetworkNamespace.create(proxyMode() ? 0 : 1).orElse(null);
+			this.migration = proxyMode() || (this.namespace != null) || "1".equals(hostTcpMigrateReq());
 			System.out.println((this.namespace != null) ? "Running in network namespace " + this.namespace
 					: "No network namespace: tcp_migrate_req=" + hostTcpMigrateReq() + " on this machine");
-			this.cluster = ServerCluster
-				.start(prefix(), jarProperty(), List.of(),
-						List.of("--cluster.worker.drain.timeout=60s", "--cluster.shutdown-timeout=90s"))
-				.awaitReady();
+			List<String> arguments = new ArrayList<>(
+					List.of("--cluster.worker.drain.timeout=60s", "--cluster.shutdown-timeout=90s"));
+			if (proxyMode()) {
+				arguments.add("--cluster.port-sharing=proxy");
+			}
+			this.cluster = ServerCluster.start(prefix(), jarProperty(), jvmOptions(), arguments).awaitReady();
 			this.before = Set.of(this.cluster.workerPid(1), this.cluster.workerPid(2));
 			startClient();
 			this.loads.add(LoadProcess.start(prefix(), this.cluster.port(), "keep-alive", 4, Duration.ofMillis(20)));
