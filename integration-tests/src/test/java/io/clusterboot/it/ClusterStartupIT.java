@@ -6,10 +6,19 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import com.sun.jdi.Bootstrap;
+import com.sun.jdi.VirtualMachine;
+import com.sun.jdi.connect.AttachingConnector;
+import com.sun.jdi.connect.Connector;
+import com.sun.jdi.connect.ListeningConnector;
 import org.junit.jupiter.api.Test;
 
 import tools.jackson.databind.JsonNode;
@@ -59,15 +68,97 @@ class ClusterStartupIT extends AbstractClusterIT {
 	}
 
 	@Test
-	void eachWorkerGetsItsOwnDebuggerPort() {
+	void aDebuggerThatSuspendsTheMasterLeavesEachWorkerListeningOnItsOwnPortUnsuspended() throws Exception {
 		int debugPort = ClusterProcess.freePort();
+		// JDWP's default is suspend=y: the master waits for a debugger, its workers must not
 		this.cluster = ClusterProcess
-			.startJar(List.of("-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=127.0.0.1:" + debugPort))
-			.awaitReady();
-		JsonNode jvm = this.cluster.get("/jvm");
-		int workerId = jvm.get("worker").asInt();
-		assertThat(strings(jvm.get("inputArguments")))
-			.contains("-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=127.0.0.1:" + (debugPort + workerId));
+			.startJar(List.of("-agentlib:jdwp=transport=dt_socket,server=y,address=127.0.0.1:" + debugPort));
+		VirtualMachine master = attach(debugPort);
+		try {
+			master.resume();
+			this.cluster.awaitReady();
+			JsonNode jvm = this.cluster.get("/jvm");
+			int workerId = jvm.get("worker").asInt();
+			assertThat(strings(jvm.get("inputArguments"))).contains(
+					"-agentlib:jdwp=transport=dt_socket,server=y,address=127.0.0.1:" + (debugPort + workerId) + ",suspend=n");
+			for (int id = 1; id <= 2; id++) {
+				attach(debugPort + id).dispose();
+			}
+			assertThat(this.cluster.outputText()).contains("Debugger: each worker listens on its own port")
+				.contains("Listening for transport dt_socket at address: " + (debugPort + 1))
+				.contains("Listening for transport dt_socket at address: " + (debugPort + 2));
+		}
+		finally {
+			master.dispose();
+		}
+	}
+
+	@Test
+	void aDebuggerThatTheMasterConnectsToLeavesEachWorkerListeningOnAFreePort() throws Exception {
+		// How IDEs launch: the IDE listens, the JVM connects to it and is suspended until then
+		ListeningConnector connector = Bootstrap.virtualMachineManager()
+			.listeningConnectors()
+			.stream()
+			.filter((candidate) -> candidate.transport().name().equals("dt_socket"))
+			.findFirst()
+			.orElseThrow();
+		Map<String, Connector.Argument> arguments = connector.defaultArguments();
+		arguments.get("localAddress").setValue("127.0.0.1");
+		arguments.get("port").setValue("0");
+		String listening = connector.startListening(arguments);
+		String address = "127.0.0.1:" + listening.substring(listening.lastIndexOf(':') + 1);
+		try {
+			this.cluster = ClusterProcess.startJar(
+					List.of("-agentlib:jdwp=transport=dt_socket,server=n,address=" + address));
+			VirtualMachine master = connector.accept(arguments);
+			try {
+				master.resume();
+				this.cluster.awaitReady();
+				List<Integer> workerPorts = new ArrayList<>();
+				Matcher workers = Pattern.compile("Listening for transport dt_socket at address: (\\d+)")
+					.matcher(this.cluster.outputText());
+				while (workers.find()) {
+					workerPorts.add(Integer.parseInt(workers.group(1)));
+				}
+				assertThat(workerPorts).hasSize(2).doesNotHaveDuplicates();
+				for (int port : workerPorts) {
+					attach(port).dispose();
+				}
+				assertThat(this.cluster.outputText())
+					.contains("Debugger: the master connects to the debugger listening at the address given (server=n)");
+			}
+			finally {
+				master.dispose();
+			}
+		}
+		finally {
+			connector.stopListening(arguments);
+		}
+	}
+
+	private static VirtualMachine attach(int port) throws Exception {
+		AttachingConnector connector = Bootstrap.virtualMachineManager()
+			.attachingConnectors()
+			.stream()
+			.filter((candidate) -> candidate.transport().name().equals("dt_socket"))
+			.findFirst()
+			.orElseThrow();
+		Map<String, Connector.Argument> arguments = connector.defaultArguments();
+		arguments.get("hostname").setValue("127.0.0.1");
+		arguments.get("port").setValue(Integer.toString(port));
+		Exception failure = null;
+		long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+		while (System.nanoTime() < deadline) {
+			try {
+				return connector.attach(arguments);
+			}
+			catch (IOException ex) {
+				// Not listening yet
+				failure = ex;
+				Thread.sleep(200);
+			}
+		}
+		throw new AssertionError("No debugger could attach on port " + port, failure);
 	}
 
 	@Test

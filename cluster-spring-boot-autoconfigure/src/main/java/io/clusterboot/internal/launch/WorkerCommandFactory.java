@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -245,23 +246,76 @@ public final class WorkerCommandFactory {
 		return option;
 	}
 
+	/**
+	 * Rewrite the settings of the JDWP agent so that every worker comes up debuggable and
+	 * never waits for a debugger. It never suspends (JDWP's default is
+	 * {@code suspend=y}). It always listens ({@code server=y}): where the master connects
+	 * to a debugger that listens ({@code server=n}, JDWP's default and what IDEs launch
+	 * with), the workers cannot all connect to it too, so each listens on a free loopback
+	 * port instead. A port {@code P} to listen on becomes {@code P + worker id}. It never
+	 * runs {@code quiet}, so that its JVM prints the
+	 * {@code Listening for transport dt_socket at address: ...} line IDEs offer to attach
+	 * to.
+	 */
 	private static String rewriteJdwp(String settings, int workerId) {
-		List<String> rewritten = new ArrayList<>();
+		Map<String, String> rewritten = new LinkedHashMap<>();
 		for (String setting : settings.split(",")) {
-			if (setting.startsWith("suspend=")) {
-				rewritten.add("suspend=n");
+			int equals = setting.indexOf('=');
+			if (equals > 0) {
+				rewritten.put(setting.substring(0, equals), setting.substring(equals + 1));
 			}
-			else if (setting.startsWith("address=")) {
-				String address = setting.substring("address=".length());
-				int colon = address.lastIndexOf(':');
-				String host = address.substring(0, colon + 1);
-				rewritten.add("address=" + host + offsetPort(address.substring(colon + 1), workerId));
-			}
-			else {
-				rewritten.add(setting);
+			else if (!setting.isEmpty()) {
+				rewritten.put(setting, null);
 			}
 		}
-		return String.join(",", rewritten);
+		if (!"y".equals(rewritten.get("server"))) {
+			rewritten.put("server", "y");
+			rewritten.put("address", "127.0.0.1:0");
+			// Attaching when an exception is thrown or launching a debugger needs server=n
+			rewritten.remove("onthrow");
+			rewritten.remove("onuncaught");
+			rewritten.remove("launch");
+		}
+		else if (rewritten.get("address") != null) {
+			String address = rewritten.get("address");
+			int colon = address.lastIndexOf(':');
+			rewritten.put("address",
+					address.substring(0, colon + 1) + offsetPort(address.substring(colon + 1), workerId));
+		}
+		rewritten.put("suspend", "n");
+		rewritten.remove("quiet");
+		StringBuilder result = new StringBuilder();
+		rewritten.forEach((name, value) -> {
+			result.append((result.length() > 0) ? "," : "").append(name);
+			if (value != null) {
+				result.append('=').append(value);
+			}
+		});
+		return result.toString();
+	}
+
+	/**
+	 * What the master should tell the user about debugging its workers, if the JVM runs
+	 * the JDWP agent.
+	 * @return a sentence, or {@code null} without a debugger agent
+	 */
+	public @Nullable String debuggerNotice() {
+		for (String option : allOptions()) {
+			Matcher jdwp = JDWP.matcher(option);
+			if (jdwp.matches()) {
+				String settings = "," + jdwp.group(2) + ",";
+				if (settings.contains(",server=y,")) {
+					return "Debugger: each worker listens on its own port (the port given plus the worker id, or a "
+							+ "free one for port 0) and never waits for a debugger; attach to the port in its "
+							+ "'Listening for transport dt_socket at address' line";
+				}
+				return "Debugger: the master connects to the debugger listening at the address given (server=n), "
+						+ "which takes one JVM only; each worker listens on a free port of its own instead and never "
+						+ "waits for a debugger: attach to the port in its 'Listening for transport dt_socket at "
+						+ "address' line";
+			}
+		}
+		return null;
 	}
 
 	private static String offsetPort(String port, int workerId) {

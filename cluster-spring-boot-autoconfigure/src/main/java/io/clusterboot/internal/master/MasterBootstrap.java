@@ -255,6 +255,10 @@ public final class MasterBootstrap {
 		if (logger.isDebugEnabled()) {
 			logger.debug("Worker command: " + String.join(" ", commands.command(1, 1)));
 		}
+		String debugger = commands.debuggerNotice();
+		if (debugger != null) {
+			logger.info(debugger);
+		}
 		ChildProcesses processes = new ChildProcesses(commands, workerEnvironment,
 				new File(System.getProperty("user.dir")));
 		AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext();

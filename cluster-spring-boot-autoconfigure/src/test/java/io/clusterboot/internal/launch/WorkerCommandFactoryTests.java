@@ -50,7 +50,42 @@ class WorkerCommandFactoryTests {
 	@Test
 	void jdwpPortWithoutHostIsOffsetByTheWorkerId() {
 		assertThat(workerOption("-agentlib:jdwp=transport=dt_socket,server=y,address=5005", 1))
-			.isEqualTo("-agentlib:jdwp=transport=dt_socket,server=y,address=5006");
+			.isEqualTo("-agentlib:jdwp=transport=dt_socket,server=y,address=5006,suspend=n");
+	}
+
+	@Test
+	void jdwpWithoutSuspendNeverSuspendsAWorker() {
+		// JDWP suspends until a debugger attaches unless told otherwise
+		assertThat(workerOption("-agentlib:jdwp=transport=dt_socket,server=y,address=*:5005", 2))
+			.isEqualTo("-agentlib:jdwp=transport=dt_socket,server=y,address=*:5007,suspend=n");
+	}
+
+	@Test
+	void jdwpConnectingToADebuggerMakesEachWorkerListenOnAFreePortInstead() {
+		// How IDEs launch: the IDE listens and the JVM connects to it, which only one JVM can
+		assertThat(workerOption("-agentlib:jdwp=transport=dt_socket,address=127.0.0.1:41235,suspend=y,server=n", 2))
+			.isEqualTo("-agentlib:jdwp=transport=dt_socket,address=127.0.0.1:0,suspend=n,server=y");
+	}
+
+	@Test
+	void jdwpWithoutServerSettingConnectsByDefaultSoEachWorkerListensInstead() {
+		assertThat(workerOption("-agentlib:jdwp=transport=dt_socket,address=ide.example.com:5005,onthrow=java.io.IOException,launch=/bin/debug", 1))
+			.isEqualTo("-agentlib:jdwp=transport=dt_socket,address=127.0.0.1:0,server=y,suspend=n");
+	}
+
+	@Test
+	void jdwpIsNeverQuietSoThatWorkersPrintTheirAddress() {
+		assertThat(workerOption("-agentlib:jdwp=transport=dt_socket,server=y,quiet=y,suspend=n,address=0", 1))
+			.isEqualTo("-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=0");
+	}
+
+	@Test
+	void debuggerNoticeSaysHowWorkersAreDebugged() {
+		assertThat(factory("-agentlib:jdwp=transport=dt_socket,server=y,address=5005").debuggerNotice())
+			.contains("each worker listens on its own port");
+		assertThat(factory("-agentlib:jdwp=transport=dt_socket,address=127.0.0.1:41235").debuggerNotice())
+			.contains("the master connects to the debugger listening at the address given (server=n)");
+		assertThat(factory("-Dx=y").debuggerNotice()).isNull();
 	}
 
 	@Test
@@ -62,7 +97,7 @@ class WorkerCommandFactoryTests {
 	@Test
 	void jdwpEphemeralPortIsKept() {
 		assertThat(workerOption("-agentlib:jdwp=transport=dt_socket,server=y,address=localhost:0", 3))
-			.isEqualTo("-agentlib:jdwp=transport=dt_socket,server=y,address=localhost:0");
+			.isEqualTo("-agentlib:jdwp=transport=dt_socket,server=y,address=localhost:0,suspend=n");
 	}
 
 	@Test
