@@ -51,6 +51,12 @@ public class ClusterProperties {
 	 */
 	private PortSharing portSharing = PortSharing.AUTO;
 
+	/**
+	 * Whether the master warns at start about state each worker keeps a copy of: an
+	 * in-memory database, HTTP sessions, local caches.
+	 */
+	private boolean warnWorkerLocalState = true;
+
 	private final Worker worker = new Worker();
 
 	private final Restart restart = new Restart();
@@ -107,6 +113,14 @@ public class ClusterProperties {
 
 	public void setPortSharing(PortSharing portSharing) {
 		this.portSharing = portSharing;
+	}
+
+	public boolean isWarnWorkerLocalState() {
+		return this.warnWorkerLocalState;
+	}
+
+	public void setWarnWorkerLocalState(boolean warnWorkerLocalState) {
+		this.warnWorkerLocalState = warnWorkerLocalState;
 	}
 
 	public Worker getWorker() {

@@ -45,7 +45,8 @@ public final class ClusterSettings {
 		return new MasterSettings(supervisor(properties),
 				(pidFile != null && !pidFile.isBlank()) ? Path.of(pidFile) : null, maxFrameSize(properties),
 				properties.getIpc().getHandshakeTimeout(), List.copyOf(worker.getJvmArgs()),
-				worker.isExitOnOutOfMemoryError(), worker.isHeapShare(), properties.getPortSharing());
+				worker.isExitOnOutOfMemoryError(), worker.isHeapShare(), properties.getPortSharing(),
+				properties.isWarnWorkerLocalState());
 	}
 
 	/**

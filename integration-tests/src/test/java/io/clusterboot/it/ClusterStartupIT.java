@@ -194,6 +194,15 @@ class ClusterStartupIT extends AbstractClusterIT {
 	}
 
 	@Test
+	void theMasterWarnsOnceAboutAnInMemoryDatabaseEachWorkerWouldHaveACopyOf() {
+		this.cluster = ClusterProcess.start("--spring.datasource.url=jdbc:h2:mem:pets");
+		this.cluster.awaitOutput("Each worker keeps its own copy of an in-memory database "
+				+ "\\(spring.datasource.url=jdbc:h2:mem:pets\\)");
+		assertThat(this.cluster.outputText()).containsOnlyOnce("Each worker keeps its own copy")
+			.contains("Set cluster.warn-worker-local-state=false");
+	}
+
+	@Test
 	void aMalformedWorkerCountFailsWithTheAcceptedValues() {
 		this.cluster = ClusterProcess.start("--cluster.workers=lots");
 		assertThat(this.cluster.awaitExit(Duration.ofSeconds(60))).isNotZero();

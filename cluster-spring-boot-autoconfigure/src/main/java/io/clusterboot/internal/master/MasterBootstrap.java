@@ -279,6 +279,7 @@ public final class MasterBootstrap {
 			ConfigurationPropertiesBindingPostProcessor.register(context);
 			context.refresh();
 			installSignalHandlers(supervisor);
+			warnAboutWorkerLocalState(webApplicationType());
 			Thread hook = new Thread(() -> stopOnShutdown(supervisor), "cluster-master-shutdown");
 			Runtime.getRuntime().addShutdownHook(hook);
 			int exitCode = supervisor.run();
@@ -288,6 +289,15 @@ public final class MasterBootstrap {
 		finally {
 			context.close();
 			events.close();
+		}
+	}
+
+	private void warnAboutWorkerLocalState(WebApplicationType type) {
+		if (this.settings.warnWorkerLocalState()) {
+			String warning = WorkerLocalState.of(this.environment, this.application.getClassLoader(), type).warning();
+			if (warning != null) {
+				logger.warn(warning);
+			}
 		}
 	}
 
