@@ -23,7 +23,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The contract of {@link DrainLifecycle} on one real web server, over raw HTTP/1.1
- * connections. The server answers "ok", or "slow" for {@code /slow} once released.
+ * connections, on a server that may also speak h2c ({@link #http2()}). The server
+ * answers "ok", or "slow" for {@code /slow} once released.
  */
 @ExtendWith(OutputCaptureExtension.class)
 public abstract class AbstractDrainLifecycleTests {
@@ -40,9 +41,19 @@ public abstract class AbstractDrainLifecycleTests {
 
 	/**
 	 * Start the web server.
+	 * @param http2 whether it also speaks HTTP/2 over cleartext (h2c)
 	 * @return its port
 	 */
-	protected abstract int startServer() throws Exception;
+	protected abstract int startServer(boolean http2) throws Exception;
+
+	/**
+	 * Whether the server also speaks h2c: the HTTP/1.1 tests then run against a server
+	 * whose connections may upgrade.
+	 * @return whether to enable h2c
+	 */
+	protected boolean http2() {
+		return false;
+	}
 
 	protected abstract void stopServer() throws Exception;
 
@@ -55,7 +66,7 @@ public abstract class AbstractDrainLifecycleTests {
 
 	@BeforeEach
 	void start() throws Exception {
-		this.port = startServer();
+		this.port = startServer(http2());
 	}
 
 	@AfterEach

@@ -5,11 +5,12 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import reactor.netty.NettyPipeline;
 import reactor.netty.http.server.HttpServer;
 
 import io.clusterboot.server.ServerConnections;
@@ -40,8 +41,11 @@ class NettyConnections implements ServerConnections {
 	private void track(Channel channel) {
 		this.connections.add(channel);
 		ChannelPipeline pipeline = channel.pipeline();
-		if (pipeline.get(NettyPipeline.HttpCodec) != null && pipeline.get(HANDLER_NAME) == null) {
-			pipeline.addAfter(NettyPipeline.HttpCodec, HANDLER_NAME, new NettyDrainHandler(this));
+		// Named NettyPipeline.HttpCodec, unless the server also speaks h2c: Netty's
+		// cleartext upgrade handler then adds it under a name of its own
+		ChannelHandlerContext codec = pipeline.context(HttpServerCodec.class);
+		if (codec != null && pipeline.get(HANDLER_NAME) == null) {
+			pipeline.addAfter(codec.name(), HANDLER_NAME, new NettyDrainHandler(this));
 		}
 	}
 
