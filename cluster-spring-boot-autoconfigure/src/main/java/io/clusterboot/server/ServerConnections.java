@@ -15,8 +15,10 @@ public interface ServerConnections {
 	 * responses on open HTTP/1.1 connections carry {@code Connection: close} from now on,
 	 * and send {@code GOAWAY} on every HTTP/2 connection (on each one that upgrades later
 	 * too, at the latest by the next {@link #closeIdleConnections(Duration)}): its streams
-	 * in progress finish, its client opens new ones on a new connection, and the server
-	 * closes it once no stream is left, on Tomcat, Jetty and Reactor Netty alike.
+	 * in progress finish and its client opens new ones on a new connection, on Tomcat,
+	 * Jetty and Reactor Netty alike. Once no stream is left, Reactor Netty closes it at
+	 * once; Tomcat and Jetty wait for their client to close it, which most clients do on
+	 * {@code GOAWAY}, or for {@link #closeIdleConnections(Duration)} to find it idle.
 	 */
 	void closeListeners();
 
