@@ -23,10 +23,12 @@ import org.springframework.context.SmartLifecycle;
  * <li>it tells the {@link LongLivedConnections} (WebSocket sessions, server-sent event
  * streams) to go, since they would otherwise hold the worker for the whole timeout;</li>
  * <li>it keeps serving requests on the open connections, each answered with
- * {@code Connection: close} (HTTP/2: {@code GOAWAY}), so clients reconnect to a sibling
- * after their current request;</li>
+ * {@code Connection: close}, so clients reconnect to a sibling after their current
+ * request; HTTP/2 connections get {@code GOAWAY} at once and finish their streams in
+ * progress, their clients opening new ones on a new connection;</li>
  * <li>it closes the connections that stay idle for the idle timeout, since a client may
- * keep one open without sending;</li>
+ * keep one open without sending, HTTP/2 ones once no stream is left (Reactor Netty
+ * closes those as soon as their last stream is done);</li>
  * <li>it returns once no connection is left, or after the timeout, leaving what remains
  * to Boot's graceful shutdown.</li>
  * </ol>
@@ -138,7 +140,7 @@ public abstract class DrainLifecycle implements SmartLifecycle {
 		long start = System.nanoTime();
 		connections.closeListeners();
 		logger.info("Draining: listening socket closed; " + connections.getOpenConnections()
-				+ " open connection(s) get 'Connection: close' with their next response");
+				+ " open connection(s) get 'Connection: close' with their next response (HTTP/2: GOAWAY)");
 		List<LongLivedConnections> longLived = new ArrayList<>();
 		this.longLivedConnections.forEach(longLived::add);
 		goAway(longLived, true);

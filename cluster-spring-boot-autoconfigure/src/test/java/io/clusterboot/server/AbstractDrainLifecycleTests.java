@@ -20,9 +20,11 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The contract of {@link DrainLifecycle} on one real web server, over raw HTTP/1.1
+ * connections and, where the server also speaks h2c ({@link #http2()}), raw HTTP/2
  * connections. The server answers "ok", or "slow" for {@code /slow} once released.
  */
 @ExtendWith(OutputCaptureExtension.class)
@@ -36,13 +38,25 @@ public abstract class AbstractDrainLifecycleTests {
 
 	private final List<RawHttpClient> clients = new ArrayList<>();
 
+	private final List<RawH2cClient> http2Clients = new ArrayList<>();
+
 	private int port;
 
 	/**
 	 * Start the web server.
+	 * @param http2 whether it also speaks HTTP/2 over cleartext (h2c)
 	 * @return its port
 	 */
-	protected abstract int startServer() throws Exception;
+	protected abstract int startServer(boolean http2) throws Exception;
+
+	/**
+	 * Whether the server also speaks h2c: the HTTP/1.1 tests then run against a server
+	 * whose connections may upgrade, and the HTTP/2 tests run too.
+	 * @return whether to enable h2c
+	 */
+	protected boolean http2() {
+		return false;
+	}
 
 	protected abstract void stopServer() throws Exception;
 
@@ -55,13 +69,16 @@ public abstract class AbstractDrainLifecycleTests {
 
 	@BeforeEach
 	void start() throws Exception {
-		this.port = startServer();
+		this.port = startServer(http2());
 	}
 
 	@AfterEach
 	void stop() throws Exception {
 		this.slowRequestRelease.countDown();
 		for (RawHttpClient client : this.clients) {
+			client.close();
+		}
+		for (RawH2cClient client : this.http2Clients) {
 			client.close();
 		}
 		stopServer();
@@ -144,6 +161,42 @@ public abstract class AbstractDrainLifecycleTests {
 	}
 
 	@Test
+	void sendsGoAwayOnHttp2ConnectionsAndClosesEachOnceItsStreamsAreDone(CapturedOutput output) throws Exception {
+		assumeTrue(http2(), "h2c is not enabled");
+		RawH2cClient client = connectHttp2();
+		assertThat(client.get("/", LONG)).isEqualTo("ok");
+		int slow = client.send("/slow");
+		assertThat(this.slowRequestStarted.await(LONG.toSeconds(), TimeUnit.SECONDS)).isTrue();
+		DrainLifecycle drain = drain(LONG, Duration.ofMillis(300));
+		drain.start();
+		CountDownLatch stopped = new CountDownLatch(1);
+		drain.stop(stopped::countDown);
+		assertThat(client.awaitGoAway(Duration.ofSeconds(2))).isGreaterThanOrEqualTo(slow);
+		// Longer than the idle timeout, during which the stream in progress does no I/O
+		assertThat(stopped.await(800, TimeUnit.MILLISECONDS)).isFalse();
+		assertThat(openConnections()).isOne();
+		long released = System.nanoTime();
+		this.slowRequestRelease.countDown();
+		assertThat(client.body(slow, LONG)).isEqualTo("slow");
+		assertThat(client.awaitClosed(LONG)).isTrue();
+		assertThat(stopped.await(LONG.toSeconds(), TimeUnit.SECONDS)).isTrue();
+		assertThat(Duration.ofNanos(System.nanoTime() - released)).isLessThan(LONG.dividedBy(2));
+		assertThat(output).contains("Drained in");
+	}
+
+	@Test
+	void sendsGoAwayOnAnIdleHttp2ConnectionAndClosesIt() throws Exception {
+		assumeTrue(http2(), "h2c is not enabled");
+		RawH2cClient client = connectHttp2();
+		assertThat(client.get("/", LONG)).isEqualTo("ok");
+		long start = System.nanoTime();
+		assertThat(drain(LONG, Duration.ofMillis(300)).drain()).isTrue();
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(LONG.dividedBy(2));
+		assertThat(client.awaitClosed(LONG)).isTrue();
+		assertThat(client.awaitGoAway(Duration.ZERO)).isGreaterThanOrEqualTo(1);
+	}
+
+	@Test
 	void stopsJustBeforeSpringBootsGracefulShutdown() {
 		assertThat(drain(LONG, LONG).getPhase()).isEqualTo(Integer.MAX_VALUE - 1024 + 512);
 	}
@@ -164,6 +217,13 @@ public abstract class AbstractDrainLifecycleTests {
 			}
 		}
 		return false;
+	}
+
+	private RawH2cClient connectHttp2() throws IOException {
+		RawH2cClient client = new RawH2cClient(this.port);
+		this.http2Clients.add(client);
+		await().atMost(LONG).until(() -> openConnections() == this.clients.size() + this.http2Clients.size());
+		return client;
 	}
 
 	private RawHttpClient connect() throws IOException {

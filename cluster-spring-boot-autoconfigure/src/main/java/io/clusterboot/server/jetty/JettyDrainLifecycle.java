@@ -8,13 +8,17 @@ import java.util.function.Supplier;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.IdleTimeout;
+import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.internal.HttpConnection;
+import org.eclipse.jetty.util.component.Container;
+import org.eclipse.jetty.util.component.Graceful;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.jetty.JettyWebServer;
 import org.springframework.boot.web.server.WebServer;
+import org.springframework.util.ClassUtils;
 
 import io.clusterboot.server.DrainLifecycle;
 import io.clusterboot.server.ServerConnections;
@@ -31,10 +35,21 @@ import io.clusterboot.server.ServerConnections;
  * the connector's shutdown idle timeout, would also expire a request that does no I/O
  * for that long, so it is turned off here; this drain closes only the connections with
  * no request in progress that were idle for the drain's idle timeout.
+ * <p>
+ * HTTP/2 connections (h2c, with {@code server.http2.enabled} and
+ * {@code jetty-http2-server}) are left alone by the connector's shutdown: Jetty sends
+ * them {@code GOAWAY} only when the whole server stops. This drain shuts the HTTP/2
+ * sessions down when it closes the listener, so each gets {@code GOAWAY} at once (and
+ * those opened later, by an h2c upgrade under way, as they open), finishes its streams
+ * in progress, and then sends its last {@code GOAWAY}. Its client then closes the
+ * connection; one that does not is closed once it has been idle for the idle timeout.
  *
  * @since 0.1.0
  */
 public class JettyDrainLifecycle extends DrainLifecycle {
+
+	private static final boolean HTTP2_PRESENT = ClassUtils.isPresent(JettyHttp2Sessions.HTTP2_CONNECTION_CLASS,
+			JettyDrainLifecycle.class.getClassLoader());
 
 	private final Supplier<@Nullable WebServer> webServer;
 
@@ -80,6 +95,26 @@ public class JettyDrainLifecycle extends DrainLifecycle {
 				finally {
 					connector.setShutdownIdleTimeout(shutdownIdleTimeout);
 				}
+				shutDownProtocols(connector);
+			}
+		}
+
+		/**
+		 * Shut down the graceful parts of the connector's protocols, which its own
+		 * shutdown leaves to the server's: HTTP/2's session container sends
+		 * {@code GOAWAY} to every session, and to each one opened from now on (an h2c
+		 * upgrade under way), and lets their streams in progress finish.
+		 */
+		private static void shutDownProtocols(ServerConnector connector) {
+			for (ConnectionFactory factory : connector.getConnectionFactories()) {
+				List<Graceful> graceful = new ArrayList<>();
+				if (factory instanceof Graceful self) {
+					graceful.add(self);
+				}
+				if (factory instanceof Container container) {
+					graceful.addAll(container.getContainedBeans(Graceful.class));
+				}
+				graceful.forEach(Graceful::shutdown);
 			}
 		}
 
@@ -107,16 +142,21 @@ public class JettyDrainLifecycle extends DrainLifecycle {
 		}
 
 		/**
-		 * Whether an HTTP/1.1 connection waits for a next request and has done so long
-		 * enough: no request is in progress or partly read, and nothing was read or
-		 * written for {@code idleMillis}. Upgraded connections (WebSocket) and other
-		 * protocols are never idle here.
+		 * Whether a connection has nothing more to do and has been idle long enough:
+		 * nothing was read or written for {@code idleMillis}, and it is either an
+		 * HTTP/1.1 connection with no request in progress or partly read, or an HTTP/2
+		 * session that was told to go and has no stream left. Upgraded connections
+		 * (WebSocket) and other protocols are never idle here.
 		 */
 		static boolean isIdle(EndPoint endPoint, long idleMillis) {
 			Connection connection = endPoint.getConnection();
-			return endPoint.isOpen() && connection instanceof HttpConnection http
-					&& http.getHttpChannel().getRequest() == null && http.isRequestBufferEmpty()
-					&& endPoint instanceof IdleTimeout idle && idle.getIdleFor() >= idleMillis;
+			if (!endPoint.isOpen() || !(endPoint instanceof IdleTimeout idle) || idle.getIdleFor() < idleMillis) {
+				return false;
+			}
+			if (connection instanceof HttpConnection http) {
+				return http.getHttpChannel().getRequest() == null && http.isRequestBufferEmpty();
+			}
+			return HTTP2_PRESENT && JettyHttp2Sessions.isDone(connection);
 		}
 
 	}

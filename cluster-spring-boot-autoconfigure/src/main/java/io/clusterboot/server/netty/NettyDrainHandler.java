@@ -47,7 +47,8 @@ class NettyDrainHandler extends ChannelDuplexHandler {
 		if (msg instanceof HttpResponse response) {
 			HttpResponseStatus status = response.status();
 			if (status.equals(HttpResponseStatus.SWITCHING_PROTOCOLS)) {
-				// An upgraded connection (WebSocket) is told to go by its own protocol
+				// An upgraded connection is told to go by its own protocol: WebSocket by the
+				// long-lived connections, HTTP/2 (h2c) with GOAWAY by NettyConnections
 				this.upgraded = true;
 			}
 			else if (status.codeClass() != HttpStatusClass.INFORMATIONAL && this.connections.isDraining()) {

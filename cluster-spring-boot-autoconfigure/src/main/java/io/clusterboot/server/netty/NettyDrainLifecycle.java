@@ -15,8 +15,10 @@ import io.clusterboot.server.ServerConnections;
  * Drains a worker's Reactor Netty off the shared port before Spring Boot's graceful
  * shutdown, as {@link DrainLifecycle} says: it closes the server channel (on its event
  * loop, so between two accepts), answers the requests on open HTTP/1.1 connections with
- * {@code Connection: close} and closes each connection after that response, and closes
- * the connections with no request in progress that stayed idle for the idle timeout.
+ * {@code Connection: close} and closes each connection after that response, sends
+ * {@code GOAWAY} on HTTP/2 connections (h2c, with {@code server.http2.enabled}) and
+ * closes each once its streams in progress are done, and closes the HTTP/1.1 connections
+ * with no request in progress that stayed idle for the idle timeout.
  * <p>
  * It is also the customizer of the Netty web server factory that records the server
  * channel and the connections as they come.

@@ -1,6 +1,8 @@
 package io.clusterboot.server.tomcat;
 
+import org.apache.coyote.UpgradeProtocol;
 import org.apache.coyote.http11.Http11NioProtocol;
+import org.apache.coyote.http2.Http2Protocol;
 
 /**
  * Tomcat's HTTP/1.1 NIO protocol on a {@link ReusePortNioEndpoint}. Set it with
@@ -19,6 +21,16 @@ public class ReusePortHttp11NioProtocol extends Http11NioProtocol {
 
 	ReusePortHttp11NioProtocol(ReusePortNioEndpoint endpoint) {
 		super(endpoint);
+		endpoint.setHttp2KeepAliveTimeout(this::getHttp2KeepAliveTimeout);
+	}
+
+	private long getHttp2KeepAliveTimeout() {
+		for (UpgradeProtocol upgradeProtocol : findUpgradeProtocols()) {
+			if (upgradeProtocol instanceof Http2Protocol http2) {
+				return http2.getKeepAliveTimeout();
+			}
+		}
+		return -1;
 	}
 
 	/**

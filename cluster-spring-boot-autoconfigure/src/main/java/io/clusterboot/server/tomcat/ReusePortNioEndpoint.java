@@ -13,7 +13,10 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.concurrent.locks.Lock;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
+import org.apache.coyote.Processor;
+import org.apache.coyote.http11.upgrade.UpgradeProcessorInternal;
 import org.apache.tomcat.util.net.Acceptor;
 import org.apache.tomcat.util.net.NioChannel;
 import org.apache.tomcat.util.net.NioEndpoint;
@@ -55,6 +58,8 @@ class ReusePortNioEndpoint extends NioEndpoint {
 	private volatile boolean listenerClosed;
 
 	private volatile boolean delegated;
+
+	private volatile LongSupplier http2KeepAliveTimeout = () -> -1;
 
 	private SocketAddress previousRemoteAddress;
 
@@ -213,24 +218,65 @@ class ReusePortNioEndpoint extends NioEndpoint {
 
 	/**
 	 * Close the HTTP/1.1 connections that have had no request in progress for at least
-	 * the given time. A connection that is reading or processing a request, waiting for
-	 * an asynchronous request or upgraded (HTTP/2, WebSocket) is left alone.
+	 * the given time, and the HTTP/2 connections that have had no stream for that long.
+	 * A connection that is reading or processing a request, waiting for an asynchronous
+	 * request or upgraded to WebSocket is left alone.
 	 * <p>
 	 * Closing an idle keep-alive connection always races with a client that sends its
 	 * next request on it at that very moment, as with Tomcat's own keep-alive timeout:
 	 * the longer the idle time, the fewer clients are caught. Connections that are busy
-	 * are checked again on the next call.
+	 * are checked again on the next call. An HTTP/2 connection was told to go with
+	 * {@code GOAWAY} first (see {@link #closeHttp2IfDone(Processor, long, long)}), so its
+	 * client sends nothing new on it.
 	 * @param idleTime how long a connection must have been idle to be closed
 	 * @return the number of connections still open
 	 */
 	public int closeIdleConnections(Duration idleTime) {
 		long now = System.currentTimeMillis();
+		long idleMillis = idleTime.toMillis();
 		for (SocketWrapperBase<NioChannel> connection : this.connections.values()) {
-			if (connection instanceof NioSocketWrapper wrapper && isIdle(wrapper, now, idleTime.toMillis())) {
-				closeIfIdle(wrapper, idleTime.toMillis());
+			if (connection.getCurrentProcessor() instanceof UpgradeProcessorInternal http2) {
+				closeHttp2IfDone(http2, now, idleMillis);
+			}
+			else if (connection instanceof NioSocketWrapper wrapper && isIdle(wrapper, now, idleMillis)) {
+				closeIfIdle(wrapper, idleMillis);
 			}
 		}
 		return getOpenConnections();
+	}
+
+	/**
+	 * Tell an HTTP/2 connection to go, and have Tomcat close it once it has had no stream
+	 * for {@code idleMillis}.
+	 * <p>
+	 * Closing the listener sent {@code GOAWAY} on the HTTP/2 connections open then; one
+	 * upgraded since gets it here (pausing is done once per connection). Tomcat then
+	 * finishes the streams in progress but leaves the connection open until its client
+	 * closes it or, once no stream is left, until Tomcat's HTTP/2 keep-alive timeout
+	 * (20 s by default) has passed, which it checks by asking the connection whether its
+	 * time has come. Asked as if it were that timeout less {@code idleMillis} later, a
+	 * connection closes (with its last {@code GOAWAY}) once it has had no stream for
+	 * {@code idleMillis}; one with a stream in progress has no timeout at all.
+	 * <p>
+	 * The processor of an upgraded connection is internal to Tomcat for HTTP/2 only:
+	 * WebSocket's is external.
+	 */
+	private void closeHttp2IfDone(Processor http2, long now, long idleMillis) {
+		http2.pause();
+		long keepAliveTimeout = this.http2KeepAliveTimeout.getAsLong();
+		// A shorter keep-alive timeout closes the connection sooner by itself
+		if (keepAliveTimeout > idleMillis) {
+			http2.timeoutAsync(now + keepAliveTimeout - idleMillis);
+		}
+	}
+
+	/**
+	 * Set how Tomcat's HTTP/2 keep-alive timeout is found, in milliseconds ({@code -1}
+	 * without HTTP/2 or without timeout).
+	 * @param http2KeepAliveTimeout the keep-alive timeout of the HTTP/2 upgrade protocol
+	 */
+	void setHttp2KeepAliveTimeout(LongSupplier http2KeepAliveTimeout) {
+		this.http2KeepAliveTimeout = http2KeepAliveTimeout;
 	}
 
 	/**

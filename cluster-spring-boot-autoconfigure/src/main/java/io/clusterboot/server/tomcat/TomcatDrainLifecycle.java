@@ -27,8 +27,9 @@ import io.clusterboot.server.ServerConnections;
  * this lifecycle, stopped just before Boot's, drains it as {@link DrainLifecycle} says:
  * it closes the listening socket from the acceptor thread
  * ({@link ReusePortNioEndpoint#closeListener()}), after which Tomcat answers with
- * {@code Connection: close} (HTTP/2: {@code GOAWAY}), and closes the connections that
- * stay idle ({@link ReusePortNioEndpoint#closeIdleConnections(Duration)}).
+ * {@code Connection: close} and sends {@code GOAWAY} on HTTP/2 connections (h2c, with
+ * {@code server.http2.enabled}), and closes the connections that stay idle, HTTP/2 ones
+ * once they have no stream left ({@link ReusePortNioEndpoint#closeIdleConnections(Duration)}).
  *
  * @since 0.1.0
  */

@@ -13,6 +13,7 @@ import org.eclipse.jetty.server.ServerConnector;
 
 import org.springframework.boot.jetty.JettyWebServer;
 import org.springframework.boot.jetty.servlet.JettyServletWebServerFactory;
+import org.springframework.boot.web.server.Http2;
 
 import io.clusterboot.server.AbstractDrainLifecycleTests;
 import io.clusterboot.server.DrainLifecycle;
@@ -28,8 +29,11 @@ class JettyDrainLifecycleTests extends AbstractDrainLifecycleTests {
 	private JettyWebServer webServer;
 
 	@Override
-	protected int startServer() {
+	protected int startServer(boolean http2) {
 		JettyServletWebServerFactory factory = new JettyServletWebServerFactory(0);
+		Http2 h2c = new Http2();
+		h2c.setEnabled(http2);
+		factory.setHttp2(h2c);
 		factory.addServerCustomizers(JettyReusePortCustomizer::reusePort);
 		this.webServer = (JettyWebServer) factory.getWebServer((servletContext) -> servletContext
 			.addServlet("test", new TestServlet(this.slowRequestStarted, this.slowRequestRelease))

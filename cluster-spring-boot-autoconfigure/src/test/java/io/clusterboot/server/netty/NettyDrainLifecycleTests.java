@@ -9,6 +9,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
+import org.springframework.boot.web.server.Http2;
 import org.springframework.boot.web.server.WebServer;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.server.reactive.HttpHandler;
@@ -27,8 +28,11 @@ class NettyDrainLifecycleTests extends AbstractDrainLifecycleTests {
 	private WebServer webServer;
 
 	@Override
-	protected int startServer() {
+	protected int startServer(boolean http2) {
 		NettyReactiveWebServerFactory factory = new NettyReactiveWebServerFactory(0);
+		Http2 h2c = new Http2();
+		h2c.setEnabled(http2);
+		factory.setHttp2(h2c);
 		new NettyReusePortCustomizer().customize(factory);
 		factory.addServerCustomizers(this.connections::customize);
 		HttpHandler handler = (request, response) -> {

@@ -29,6 +29,9 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.tomcat.TomcatWebServer;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.Http2;
+
+import io.clusterboot.server.RawH2cClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -36,7 +39,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Tests for {@link TomcatDrainLifecycle}, against a real Tomcat on
- * {@link ReusePortHttp11NioProtocol} and raw HTTP/1.1 connections.
+ * {@link ReusePortHttp11NioProtocol} that also speaks HTTP/2 over cleartext (h2c), and
+ * raw HTTP/1.1 and HTTP/2 connections.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class TomcatDrainLifecycleTests {
@@ -49,6 +53,8 @@ class TomcatDrainLifecycleTests {
 
 	private final List<Client> clients = new ArrayList<>();
 
+	private final List<RawH2cClient> http2Clients = new ArrayList<>();
+
 	private TomcatWebServer webServer;
 
 	private int port;
@@ -57,6 +63,9 @@ class TomcatDrainLifecycleTests {
 	void startTomcat() {
 		TomcatServletWebServerFactory factory = new TomcatServletWebServerFactory(0);
 		factory.setProtocol(ReusePortHttp11NioProtocol.class.getName());
+		Http2 h2c = new Http2();
+		h2c.setEnabled(true);
+		factory.setHttp2(h2c);
 		this.webServer = (TomcatWebServer) factory.getWebServer((servletContext) -> servletContext
 			.addServlet("test", new TestServlet(this.slowRequestStarted, this.slowRequestRelease))
 			.addMapping("/*"));
@@ -68,6 +77,9 @@ class TomcatDrainLifecycleTests {
 	void stopTomcat() throws IOException {
 		this.slowRequestRelease.countDown();
 		for (Client client : this.clients) {
+			client.close();
+		}
+		for (RawH2cClient client : this.http2Clients) {
 			client.close();
 		}
 		this.webServer.stop();
@@ -155,6 +167,39 @@ class TomcatDrainLifecycleTests {
 	}
 
 	@Test
+	void sendsGoAwayOnHttp2ConnectionsAndClosesEachOnceItsStreamsAreDone() throws Exception {
+		RawH2cClient client = connectHttp2();
+		assertThat(client.get("/", LONG)).isEqualTo("ok");
+		int slow = client.send("/slow");
+		assertThat(this.slowRequestStarted.await(LONG.toSeconds(), TimeUnit.SECONDS)).isTrue();
+		TomcatDrainLifecycle drain = drain(LONG, Duration.ofMillis(300));
+		drain.start();
+		CountDownLatch stopped = new CountDownLatch(1);
+		drain.stop(stopped::countDown);
+		assertThat(client.awaitGoAway(Duration.ofSeconds(2))).isGreaterThanOrEqualTo(slow);
+		// Longer than the idle timeout, during which the stream in progress does no I/O
+		assertThat(stopped.await(800, TimeUnit.MILLISECONDS)).isFalse();
+		assertThat(endpoint().getOpenConnections()).isOne();
+		long released = System.nanoTime();
+		this.slowRequestRelease.countDown();
+		assertThat(client.body(slow, LONG)).isEqualTo("slow");
+		assertThat(client.awaitClosed(LONG)).isTrue();
+		assertThat(stopped.await(LONG.toSeconds(), TimeUnit.SECONDS)).isTrue();
+		assertThat(Duration.ofNanos(System.nanoTime() - released)).isLessThan(LONG.dividedBy(2));
+	}
+
+	@Test
+	void sendsGoAwayOnAnIdleHttp2ConnectionAndClosesIt() throws Exception {
+		RawH2cClient client = connectHttp2();
+		assertThat(client.get("/", LONG)).isEqualTo("ok");
+		long start = System.nanoTime();
+		assertThat(drain(LONG, Duration.ofMillis(300)).drain()).isTrue();
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(LONG.dividedBy(2));
+		assertThat(client.awaitClosed(LONG)).isTrue();
+		assertThat(client.awaitGoAway(Duration.ZERO)).isGreaterThanOrEqualTo(1);
+	}
+
+	@Test
 	void drainsNothingWithoutTomcat() {
 		assertThat(new TomcatDrainLifecycle(() -> null, LONG, LONG).drain()).isTrue();
 	}
@@ -181,6 +226,13 @@ class TomcatDrainLifecycleTests {
 			.map(Thread::getName)
 			.filter((name) -> name.endsWith("-Acceptor"))
 			.toList();
+	}
+
+	private RawH2cClient connectHttp2() throws IOException {
+		RawH2cClient client = new RawH2cClient(this.port);
+		this.http2Clients.add(client);
+		await().atMost(LONG).until(() -> endpoint().getOpenConnections() == this.http2Clients.size());
+		return client;
 	}
 
 	private Client connect() throws IOException {

@@ -29,13 +29,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A rolling restart of a real two-worker cluster on one web server while it serves
- * keep-alive and new-connection load, a WebSocket and an event stream: no request is
- * lost, the WebSocket is closed with 1001 and reconnects to a new worker, the event
- * stream ends cleanly and reconnects, and the drains do not wait out their 60 s
- * timeout. With {@code SO_REUSEPORT}, under {@code net.ipv4.tcp_migrate_req=1}; in proxy
- * mode, under {@code tcp_migrate_req=0}, which proxy mode does not need. Both in a network
- * namespace of the test's own where root and iproute2 allow it.
+ * A rolling restart of a real two-worker cluster on one web server, with HTTP/2 over
+ * cleartext enabled, while it serves keep-alive and new-connection load, a WebSocket, an
+ * event stream and an HTTP/2 client: no request is lost, the WebSocket is closed with
+ * 1001 and reconnects to a new worker, the event stream ends cleanly and reconnects, the
+ * HTTP/2 client (whose connection gets {@code GOAWAY}) goes on to a new worker without a
+ * failed request, and the drains do not wait out their 60 s timeout. With
+ * {@code SO_REUSEPORT}, under {@code net.ipv4.tcp_migrate_req=1}; in proxy mode, under
+ * {@code tcp_migrate_req=0}, which proxy mode does not need. Both in a network namespace
+ * of the test's own where root and iproute2 allow it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class AbstractDrainIT {
@@ -59,6 +61,8 @@ abstract class AbstractDrainIT {
 	private Map<String, String> newConnectionReport;
 
 	private Set<Long> before;
+
+	private List<String> http2BeforeRestart;
 
 	private Duration rollout;
 
@@ -91,7 +95,8 @@ abstract class AbstractDrainIT {
 			System.out.println((this.namespace != null) ? "Running in network namespace " + this.namespace
 					: "No network namespace: tcp_migrate_req=" + hostTcpMigrateReq() + " on this machine");
 			List<String> arguments = new ArrayList<>(
-					List.of("--cluster.worker.drain.timeout=60s", "--cluster.shutdown-timeout=90s"));
+					List.of("--cluster.worker.drain.timeout=60s", "--cluster.shutdown-timeout=90s",
+							"--server.http2.enabled=true"));
 			if (proxyMode()) {
 				arguments.add("--cluster.port-sharing=proxy");
 			}
@@ -101,8 +106,10 @@ abstract class AbstractDrainIT {
 			this.loads.add(LoadProcess.start(prefix(), this.cluster.port(), "keep-alive", 4, Duration.ofMillis(20)));
 			this.loads.add(LoadProcess.start(prefix(), this.cluster.port(), "new-connection", 4, Duration.ofMillis(20)));
 			await().atMost(Duration.ofSeconds(30))
-				.until(() -> clientLines("WS-OPEN").size() >= 1 && clientLines("SSE-OPEN").size() >= 1);
+				.until(() -> clientLines("WS-OPEN").size() >= 1 && clientLines("SSE-OPEN").size() >= 1
+						&& clientLines("H2-OPEN").size() >= 1);
 			Thread.sleep(3000);
+			this.http2BeforeRestart = clientLines("H2-OPEN");
 			long start = System.nanoTime();
 			this.cluster.signal(this.cluster.masterPid(), "HUP");
 			this.cluster.awaitOutput("Rolling restart complete: 2 replaced", Duration.ofMinutes(4));
@@ -173,6 +180,21 @@ abstract class AbstractDrainIT {
 		assertThat(this.before).noneMatch((pid) -> last.equals("SSE-OPEN pid=" + pid));
 		assertThat(this.cluster.outputText())
 			.containsPattern("Draining: 1 server-sent event stream\\(s\\) completed");
+	}
+
+	@Test
+	void http2ClientGoesOnToANewWorkerWithoutAFailedRequest() {
+		assertThat(this.http2BeforeRestart).isNotEmpty()
+			.allSatisfy((line) -> assertThat(line).startsWith("H2-OPEN version=HTTP_2 pid="))
+			.allSatisfy((line) -> assertThat(this.before).anyMatch((pid) -> line.endsWith("pid=" + pid)));
+		List<String> opens = clientLines("H2-OPEN");
+		assertThat(opens).allSatisfy((line) -> assertThat(line).startsWith("H2-OPEN version=HTTP_2 pid="));
+		assertThat(clientLines("H2-ERROR")).isEmpty();
+		String last = opens.get(opens.size() - 1);
+		assertThat(Set.of(this.cluster.workerPid(1), this.cluster.workerPid(2)))
+			.anyMatch((pid) -> last.equals("H2-OPEN version=HTTP_2 pid=" + pid));
+		System.out.println("HTTP/2 client: " + opens + "; sent again after GOAWAY (JDK 17): "
+				+ clientLines("H2-GOAWAY-RETRY").size());
 	}
 
 	@Test
