@@ -4,8 +4,13 @@ import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -20,6 +25,7 @@ import com.sun.jdi.connect.AttachingConnector;
 import com.sun.jdi.connect.Connector;
 import com.sun.jdi.connect.ListeningConnector;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import tools.jackson.databind.JsonNode;
 
@@ -199,7 +205,53 @@ class ClusterStartupIT extends AbstractClusterIT {
 		this.cluster.awaitOutput("Each worker keeps its own copy of an in-memory database "
 				+ "\\(spring.datasource.url=jdbc:h2:mem:pets\\)");
 		assertThat(this.cluster.outputText()).containsOnlyOnce("Each worker keeps its own copy")
-			.contains("Set cluster.warn-worker-local-state=false");
+			.contains("Set cluster.warn-worker-local-state=false")
+			.doesNotContain("SIGHUP was ignored");
+	}
+
+	@Test
+	void theMasterRemovesOnlyItsOwnUsersStaleIpcDirectories(@TempDir Path temp) throws IOException {
+		FileAttribute<?> privateMode = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+		FileTime old = FileTime.from(Instant.now().minus(Duration.ofMinutes(10)));
+		// A pid above Linux's largest: a master that is gone
+		Path stale = Files.createDirectory(temp.resolve("cluster-99999999-stale"), privateMode);
+		Files.createFile(stale.resolve("master.sock"));
+		Files.setLastModifiedTime(stale, old);
+		Path elsewhere = Files.createDirectory(temp.resolve("elsewhere"), privateMode);
+		Files.writeString(elsewhere.resolve("precious"), "data");
+		Path link = Files.createSymbolicLink(temp.resolve("cluster-99999998-link"), elsewhere);
+		Path theirs = Files.createDirectory(temp.resolve("cluster-99999997-theirs"), privateMode);
+		Files.setLastModifiedTime(theirs, old);
+		boolean otherUser = giveAway(theirs);
+		this.cluster = ClusterProcess.startJar(List.of("-Djava.io.tmpdir=" + temp));
+		this.cluster.awaitOutput("Forked 2 workers");
+		assertThat(stale).doesNotExist();
+		assertThat(link).isSymbolicLink();
+		assertThat(elsewhere.resolve("precious")).hasContent("data");
+		if (otherUser) {
+			assertThat(theirs).isDirectory();
+		}
+	}
+
+	private static boolean giveAway(Path directory) {
+		try {
+			Files.setOwner(directory,
+					directory.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+			return true;
+		}
+		catch (IOException ex) {
+			// Only root can give a file away
+			return false;
+		}
+	}
+
+	@Test
+	void underNohupTheMasterSaysThatSighupCannotRollTheWorkers() {
+		// nohup starts the JVM with SIGHUP ignored, and then the JVM installs no handler
+		this.cluster = ClusterProcess.startJar(List.of("nohup"), Path.of(ClusterProcess.jar()),
+				Path.of(System.getProperty("user.dir")));
+		this.cluster.awaitOutput("SIGHUP was ignored when this process started \\(nohup does that\\)");
+		assertThat(this.cluster.outputText()).contains("Use POST /actuator/cluster/restart");
 	}
 
 	@Test

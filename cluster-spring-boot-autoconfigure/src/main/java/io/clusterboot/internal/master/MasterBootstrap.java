@@ -4,15 +4,11 @@ import java.io.File;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
-import java.nio.file.DirectoryStream;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,11 +17,13 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.SpringApplication;
@@ -63,8 +61,6 @@ import io.clusterboot.supervisor.ClusterSupervisor;
 public final class MasterBootstrap {
 
 	private static final Log logger = LogFactory.getLog(MasterBootstrap.class);
-
-	private static final String IPC_DIRECTORY_PREFIX = "cluster-";
 
 	private static final int MAX_SOCKET_PATH = 100;
 
@@ -139,7 +135,7 @@ public final class MasterBootstrap {
 				router.close();
 			}
 			if (directory != null) {
-				deleteRecursively(directory);
+				IpcDirectories.delete(directory);
 			}
 			if (pidFile != null) {
 				deleteOwnPidFile(pidFile);
@@ -236,7 +232,7 @@ public final class MasterBootstrap {
 		WorkerCommandFactory commands = new WorkerCommandFactory(JavaCommandLine.current(),
 				ManagementFactory.getRuntimeMXBean().getInputArguments(), this.settings.workerJvmArgs(),
 				this.settings.exitOnOutOfMemoryError(), this.settings.heapShare());
-		Path socket = directory.resolve("master.sock");
+		Path socket = directory.resolve(IpcDirectories.SOCKET);
 		Map<String, String> workerEnvironment = new HashMap<>();
 		workerEnvironment.put(WorkerEnvironment.MASTER_SOCKET, socket.toString());
 		workerEnvironment.put(WorkerEnvironment.MASTER_PID, Long.toString(ProcessHandle.current().pid()));
@@ -373,22 +369,37 @@ public final class MasterBootstrap {
 		for (String name : new String[] { "TERM", "INT" }) {
 			handle(name, () -> supervisor.stop(0, "SIG" + name));
 		}
-		handle("HUP", () -> supervisor.rollingRestart().whenComplete((status, ex) -> {
+		boolean hangUp = handle("HUP", () -> supervisor.rollingRestart().whenComplete((status, ex) -> {
 			if (ex != null) {
 				Throwable cause = (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
 				logger.warn("SIGHUP ignored: " + cause.getMessage());
 			}
 		}));
+		if (!hangUp) {
+			logger.warn("SIGHUP was ignored when this process started (nohup does that), and the JVM cannot take it "
+					+ "back: 'kill -HUP' will not roll the workers. Use POST /actuator/cluster/restart or "
+					+ "ClusterSupervisor.rollingRestart() instead, or start the master without nohup (setsid, "
+					+ "systemd and containers keep SIGHUP)");
+		}
 	}
 
-	@SuppressWarnings("restriction")
-	private static void handle(String name, Runnable action) {
+	/**
+	 * Handle a signal.
+	 * @return {@code false} if the signal was ignored when the process started, in which
+	 * case the JVM installs no handler and the signal goes on being ignored
+	 */
+	private static boolean handle(String name, Runnable action) {
 		try {
-			sun.misc.Signal.handle(new sun.misc.Signal(name), (signal) -> action.run());
+			SignalHandler previous = Signal.handle(new Signal(name), (signal) -> action.run());
+			if (previous == SignalHandler.SIG_IGN) {
+				logger.debug("SIG" + name + " was ignored when this process started, so it stays ignored");
+				return false;
+			}
 		}
 		catch (IllegalArgumentException | UnsupportedOperationException ex) {
 			logger.debug("Cannot handle SIG" + name, ex);
 		}
+		return true;
 	}
 
 	private void stopOnShutdown(ClusterSupervisor supervisor) {
@@ -418,51 +429,7 @@ public final class MasterBootstrap {
 		if (base.toAbsolutePath().toString().length() > MAX_SOCKET_PATH - 40) {
 			base = Path.of("/tmp");
 		}
-		removeStaleDirectories(base);
-		String prefix = IPC_DIRECTORY_PREFIX + ProcessHandle.current().pid() + "-";
-		if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-			return Files.createTempDirectory(base, prefix,
-					PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-		}
-		return Files.createTempDirectory(base, prefix);
-	}
-
-	/**
-	 * Delete the IPC directories of masters that were killed before they could.
-	 */
-	private static void removeStaleDirectories(Path base) {
-		try (DirectoryStream<Path> directories = Files.newDirectoryStream(base, IPC_DIRECTORY_PREFIX + "*-*")) {
-			for (Path directory : directories) {
-				Long pid = pidOf(directory);
-				if (pid != null && Files.isDirectory(directory) && Files.isWritable(directory)
-						&& ProcessHandle.of(pid).isEmpty()) {
-					deleteRecursively(directory);
-				}
-			}
-		}
-		catch (IOException | RuntimeException ex) {
-			logger.debug("Could not clean up stale IPC directories in " + base, ex);
-		}
-	}
-
-	private static @Nullable Long pidOf(Path directory) {
-		String name = directory.getFileName().toString();
-		int end = name.indexOf('-', IPC_DIRECTORY_PREFIX.length());
-		try {
-			return (end > 0) ? Long.parseLong(name.substring(IPC_DIRECTORY_PREFIX.length(), end)) : null;
-		}
-		catch (NumberFormatException ex) {
-			return null;
-		}
-	}
-
-	private static void deleteRecursively(Path directory) {
-		try (Stream<Path> paths = Files.walk(directory)) {
-			paths.sorted(Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
-		}
-		catch (IOException ex) {
-			logger.debug("Could not delete " + directory, ex);
-		}
+		return IpcDirectories.create(base, ProcessHandle.current().pid());
 	}
 
 }
