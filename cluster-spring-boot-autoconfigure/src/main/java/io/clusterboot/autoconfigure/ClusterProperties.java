@@ -32,11 +32,13 @@ public class ClusterProperties {
 	private @Nullable Integer maxWorkers;
 
 	/**
-	 * Time the master gives its workers to finish in-flight requests and exit when the
-	 * cluster stops, before it kills what is left. Should be at least
-	 * 'spring.lifecycle.timeout-per-shutdown-phase'.
+	 * Time the master gives a stopping worker to drain, finish its requests and exit,
+	 * before it kills it. Unset, it is what a worker may take: the drain timeout (at most
+	 * 'spring.lifecycle.timeout-per-shutdown-phase'), plus that phase timeout for the
+	 * graceful shutdown, plus 5s to exit: 55s with the defaults, 35s with
+	 * 'spring.main.web-application-type=none'.
 	 */
-	private Duration shutdownTimeout = Duration.ofSeconds(35);
+	private @Nullable Duration shutdownTimeout;
 
 	/**
 	 * File the master writes its process id to while it runs, for 'kill -HUP' and
@@ -91,11 +93,11 @@ public class ClusterProperties {
 		return Math.max(16, 4 * Runtime.getRuntime().availableProcessors());
 	}
 
-	public Duration getShutdownTimeout() {
+	public @Nullable Duration getShutdownTimeout() {
 		return this.shutdownTimeout;
 	}
 
-	public void setShutdownTimeout(Duration shutdownTimeout) {
+	public void setShutdownTimeout(@Nullable Duration shutdownTimeout) {
 		this.shutdownTimeout = shutdownTimeout;
 	}
 

@@ -1,7 +1,11 @@
 package io.clusterboot.autoconfigure;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -19,6 +23,8 @@ import io.clusterboot.supervisor.SupervisorSettings;
  */
 public final class ClusterSettings {
 
+	private static final Log logger = LogFactory.getLog(ClusterSettings.class);
+
 	private ClusterSettings() {
 	}
 
@@ -34,15 +40,23 @@ public final class ClusterSettings {
 	}
 
 	/**
-	 * The master's settings.
+	 * The master's settings. Says, as a warning, when {@code cluster.shutdown-timeout}
+	 * does not cover what a stopping worker may take.
 	 * @param properties the properties
+	 * @param environment the environment, for the Spring Boot settings that bound a
+	 * worker's shutdown
 	 * @return the settings
 	 * @throws IllegalArgumentException naming the property that is out of range
 	 */
-	public static MasterSettings master(ClusterProperties properties) {
+	public static MasterSettings master(ClusterProperties properties, Environment environment) {
 		String pidFile = properties.getPidFile();
 		ClusterProperties.Worker worker = properties.getWorker();
-		return new MasterSettings(supervisor(properties),
+		ShutdownBudget budget = ShutdownBudget.of(properties, environment);
+		String warning = budget.check(properties.getShutdownTimeout());
+		if (warning != null) {
+			logger.warn(warning);
+		}
+		return new MasterSettings(supervisor(properties, budget.resolve(properties.getShutdownTimeout())),
 				(pidFile != null && !pidFile.isBlank()) ? Path.of(pidFile) : null, maxFrameSize(properties),
 				properties.getIpc().getHandshakeTimeout(), List.copyOf(worker.getJvmArgs()),
 				worker.isExitOnOutOfMemoryError(), worker.isHeapShare(), properties.getPortSharing(),
@@ -52,10 +66,11 @@ public final class ClusterSettings {
 	/**
 	 * The supervisor's settings.
 	 * @param properties the properties
+	 * @param shutdownTimeout the time a stopping worker gets before it is killed
 	 * @return the settings
 	 * @throws IllegalArgumentException naming the property that is out of range
 	 */
-	public static SupervisorSettings supervisor(ClusterProperties properties) {
+	static SupervisorSettings supervisor(ClusterProperties properties, Duration shutdownTimeout) {
 		WorkerCount workers = properties.getWorkers();
 		if (workers == null || !workers.isClustered()) {
 			throw new IllegalArgumentException("cluster.workers must be 'auto' or a positive number to supervise");
@@ -65,7 +80,7 @@ public final class ClusterSettings {
 		return new SupervisorSettings(workers.resolve(),
 				(properties.getMaxWorkers() != null) ? properties.getMaxWorkers()
 						: ClusterProperties.defaultMaxWorkers(),
-				properties.getShutdownTimeout(), worker.getBootTimeout(), worker.getTimeout(),
+				shutdownTimeout, worker.getBootTimeout(), worker.getTimeout(),
 				worker.getHeartbeatInterval(), properties.getIpc().getMaxPendingMessages(),
 				properties.getMetrics().getScrapeTimeout(),
 				new SupervisorSettings.Restart(

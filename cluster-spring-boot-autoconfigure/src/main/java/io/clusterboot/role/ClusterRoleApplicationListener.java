@@ -113,7 +113,7 @@ public class ClusterRoleApplicationListener implements GenericApplicationListene
 			int exitCode;
 			try {
 				exitCode = MasterBootstrap.run(event.getSpringApplication(), environment,
-						ClusterSettings.master(properties),
+						ClusterSettings.master(properties, environment),
 						(beans) -> beans.registerSingleton("clusterProperties", properties));
 			}
 			catch (IOException ex) {

@@ -24,7 +24,7 @@ class ClusterAutoConfigurationTests {
 			ClusterProperties properties = context.getBean(ClusterProperties.class);
 			assertThat(properties.getWorkers()).isNull();
 			assertThat(properties.getMaxWorkers()).isNull();
-			assertThat(properties.getShutdownTimeout()).isEqualTo(Duration.ofSeconds(35));
+			assertThat(properties.getShutdownTimeout()).isNull();
 			assertThat(properties.getWorker().getJvmArgs()).isEmpty();
 			assertThat(properties.getWorker().isExitOnOutOfMemoryError()).isTrue();
 			assertThat(properties.getWorker().isHeapShare()).isTrue();
