@@ -122,6 +122,18 @@ final class ClusterProcess implements AutoCloseable {
 		return start(command, arguments);
 	}
 
+	/**
+	 * Start the test application as IDEs do for long class paths: {@code java @file},
+	 * with the options, class path and main class in the argument file.
+	 */
+	static ClusterProcess startArgumentFile(Path file, String... arguments) {
+		List<String> command = new ArrayList<>();
+		command.add(java());
+		command.addAll(defaultJvmOptions());
+		command.add("@" + file);
+		return start(command, arguments);
+	}
+
 	static ClusterProcess start(String... arguments) {
 		return startJar(List.of(), arguments);
 	}

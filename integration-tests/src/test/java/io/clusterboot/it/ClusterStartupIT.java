@@ -3,6 +3,10 @@ package io.clusterboot.it;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,15 +55,22 @@ class ClusterStartupIT extends AbstractClusterIT {
 	}
 
 	@Test
-	void workersOfAClassPathLaunchRunTheSameMainClass() {
+	void workersOfAClassPathLaunchFromAnArgumentFileRunTheSameMainClassWithItsOptionsRewritten(@TempDir Path temp)
+			throws IOException {
+		// As IDEs launch an application with a long class path: everything in an @file
+		Path file = Files.writeString(temp.resolve("idea.args"),
+				"-Dapp.marker=\"from the argument file\"\n-cp \"" + System.getProperty("java.class.path")
+						+ "\"\nio.clusterboot.it.app.TestApplication\n");
 		this.cluster = ClusterProcess
-			.startClassPath(List.of("-Dapp.marker=class-path-launch"), "--app.greeting=from the class path",
-					"--cluster.worker.jvm-args=-Dapp.extra=1")
+			.startArgumentFile(file, "--app.greeting=from the class path", "--cluster.worker.jvm-args=-Dapp.marker=last")
 			.awaitReady();
 		JsonNode jvm = this.cluster.get("/jvm");
-		assertThat(strings(jvm.get("command"))).contains("-cp", "io.clusterboot.it.app.TestApplication")
-			.doesNotContain("-jar");
-		assertThat(strings(jvm.get("inputArguments"))).contains("-Dapp.marker=class-path-launch", "-Dapp.extra=1");
+		List<String> command = strings(jvm.get("command"));
+		assertThat(command).contains("-cp", "io.clusterboot.it.app.TestApplication").doesNotContain("-jar")
+			.noneMatch((argument) -> argument.startsWith("@"));
+		// The worker's own options come after the argument file's, and win
+		assertThat(command).containsSubsequence("-Dapp.marker=from the argument file", "-Dapp.marker=last",
+				"io.clusterboot.it.app.TestApplication");
 		assertThat(jvm.get("greeting").asString()).isEqualTo("from the class path");
 		assertThat(this.cluster.answeringWorkers(40)).containsOnlyKeys(1, 2);
 	}
@@ -252,6 +263,33 @@ class ClusterStartupIT extends AbstractClusterIT {
 				Path.of(System.getProperty("user.dir")));
 		this.cluster.awaitOutput("SIGHUP was ignored when this process started \\(nohup does that\\)");
 		assertThat(this.cluster.outputText()).contains("Use POST /actuator/cluster/restart");
+	}
+
+	@Test
+	void anAgentInJavaToolOptionsThatBindsAPortGetsOneForEachWorker(@TempDir Path temp) throws Exception {
+		// How containers add the Prometheus JMX exporter: every worker would find its port taken
+		String agent = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+			.filter((entry) -> Path.of(entry).getFileName().toString().startsWith("jmx_prometheus_javaagent"))
+			.findFirst()
+			.orElseThrow();
+		Path config = Files.writeString(temp.resolve("jmx.yaml"), "rules:\n- pattern: \".*\"\n");
+		int port = ClusterProcess.freePort();
+		this.cluster = ClusterProcess
+			.startJar(List.of("env", "JAVA_TOOL_OPTIONS=-javaagent:" + agent + "=127.0.0.1:" + port + ":" + config),
+					Path.of(ClusterProcess.jar()), temp,
+					// This exporter's jar holds an older Prometheus client, unshaded, on the
+					// system class path: the application's own Prometheus export cannot run
+					"--management.prometheus.metrics.export.enabled=false")
+			.awaitReady();
+		HttpClient client = HttpClient.newHttpClient();
+		for (int offset = 0; offset <= 2; offset++) {
+			HttpResponse<String> metrics = client.send(
+					HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + (port + offset) + "/metrics")).build(),
+					HttpResponse.BodyHandlers.ofString());
+			assertThat(metrics.statusCode()).isEqualTo(200);
+			assertThat(metrics.body()).contains("jvm_");
+		}
+		assertThat(this.cluster.outputText()).doesNotContain("Java agent options passed unchanged");
 	}
 
 	@Test

@@ -5,8 +5,10 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.List;
 import java.util.Set;
 
@@ -109,44 +111,78 @@ public final class JavaCommandLine {
 	}
 
 	/**
-	 * Split the arguments of a {@code java} command (without the program name).
+	 * Split the arguments of a {@code java} command (without the program name), with the
+	 * argument files ({@code @file}) before the launch target expanded as the launcher
+	 * expands them; one that cannot be read is kept as it is.
 	 * @param executable the java executable
 	 * @param argv the arguments as the launcher received them
 	 * @return the command line
 	 * @throws IllegalArgumentException if there is no launch target
 	 */
 	public static JavaCommandLine parse(String executable, List<String> argv) {
+		Deque<Argument> pending = new ArrayDeque<>();
+		for (String value : argv) {
+			pending.add(new Argument(value, true));
+		}
 		List<String> options = new ArrayList<>();
-		int i = 0;
-		while (i < argv.size()) {
-			String arg = argv.get(i);
+		boolean expanding = true;
+		while (!pending.isEmpty()) {
+			Argument argument = pending.poll();
+			String arg = argument.value();
+			if (expanding && argument.expandable() && arg.startsWith("@")) {
+				if (arg.startsWith("@@")) {
+					arg = arg.substring(1);
+				}
+				else {
+					List<String> contents = (arg.length() > 1)
+							? ArgumentFiles.read(Path.of(arg.substring(1)), platformCharset()) : null;
+					if (contents != null) {
+						for (int j = contents.size() - 1; j >= 0; j--) {
+							pending.addFirst(new Argument(contents.get(j), false));
+						}
+						continue;
+					}
+				}
+			}
+			if (arg.equals(ArgumentFiles.DISABLE)) {
+				expanding = false;
+			}
 			if (arg.equals("-jar") || arg.equals("-m") || arg.equals("--module")) {
-				if (i + 1 >= argv.size()) {
+				if (pending.isEmpty()) {
 					throw new IllegalArgumentException("'" + arg + "' without a value in " + argv);
 				}
-				return new JavaCommandLine(executable, options, argv.subList(i, i + 2), argv.subList(i + 2, argv.size()));
+				return new JavaCommandLine(executable, options, List.of(arg, pending.poll().value()), rest(pending));
 			}
 			if (arg.startsWith("--module=")) {
-				return new JavaCommandLine(executable, options, argv.subList(i, i + 1), argv.subList(i + 1, argv.size()));
+				return new JavaCommandLine(executable, options, List.of(arg), rest(pending));
 			}
-			if (OPTIONS_WITH_VALUE.contains(arg) && i + 1 < argv.size()) {
+			if (OPTIONS_WITH_VALUE.contains(arg) && !pending.isEmpty()) {
 				options.add(arg);
-				options.add(argv.get(i + 1));
-				i += 2;
+				options.add(pending.poll().value());
 				continue;
 			}
-			if (arg.startsWith("-") || arg.startsWith("@")) {
+			if (arg.startsWith("-") || (arg.startsWith("@") && argument.expandable())) {
 				options.add(arg);
-				i++;
 				continue;
 			}
-			return new JavaCommandLine(executable, options, argv.subList(i, i + 1), argv.subList(i + 1, argv.size()));
+			return new JavaCommandLine(executable, options, List.of(arg), rest(pending));
 		}
 		if (options.stream().anyMatch((option) -> option.startsWith("@"))) {
-			// The target is inside an argument file, as IDEs write them for long class paths
+			// The target is inside an argument file the master cannot read
 			return new JavaCommandLine(executable, options, List.of(), List.of());
 		}
 		throw new IllegalArgumentException("No main class, -jar or -m in java command line " + argv);
+	}
+
+	private static List<String> rest(Deque<Argument> pending) {
+		return pending.stream().map(Argument::value).toList();
+	}
+
+	/**
+	 * One argument of the launcher, and whether it may name an argument file: not inside
+	 * one.
+	 */
+	private record Argument(String value, boolean expandable) {
 	}
 
 	/**

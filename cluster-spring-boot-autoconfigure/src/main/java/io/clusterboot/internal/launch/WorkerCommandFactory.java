@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -100,6 +101,9 @@ public final class WorkerCommandFactory {
 	public List<String> command(int workerId, int workerCount) {
 		List<String> masterOptions = new ArrayList<>();
 		for (String option : this.master.getJvmOptions()) {
+			if (isReplacedByWorkerJvmArgs(option)) {
+				continue;
+			}
 			String rewritten = rewrite(option, workerId);
 			if (rewritten != null) {
 				masterOptions.add(rewritten);
@@ -147,6 +151,9 @@ public final class WorkerCommandFactory {
 			List<String> options = List.of(value.trim().split("\\s+"));
 			List<String> rewritten = new ArrayList<>();
 			for (String option : options) {
+				if (isReplacedByWorkerJvmArgs(option)) {
+					continue;
+				}
 				String worker = rewrite(option, workerId);
 				if (worker != null) {
 					rewritten.add(worker);
@@ -235,6 +242,9 @@ public final class WorkerCommandFactory {
 		if (jdwp.matches()) {
 			return jdwp.group(1) + rewriteJdwp(jdwp.group(2), workerId);
 		}
+		if (JavaAgents.agent(option) != null) {
+			return JavaAgents.rewrite(option, workerId, WorkerCommandFactory::perWorkerFile);
+		}
 		Matcher jmx = JMX_PORT.matcher(option);
 		if (jmx.matches()) {
 			return jmx.group(1) + offsetPort(jmx.group(2), workerId);
@@ -295,6 +305,39 @@ public final class WorkerCommandFactory {
 	}
 
 	/**
+	 * Whether an option loads an agent that {@code cluster.worker.jvm-args} loads too,
+	 * with the options the user chose for workers.
+	 */
+	private boolean isReplacedByWorkerJvmArgs(String option) {
+		String agent = JavaAgents.agent(option);
+		return agent != null && this.workerJvmArgs.stream().anyMatch((worker) -> agent.equals(JavaAgents.agent(worker)));
+	}
+
+	/**
+	 * What the master should tell the user about the Java agents it passes to every
+	 * worker unchanged, not knowing whether they bind a port or write a file.
+	 * @return a sentence, or {@code null} if there is no such agent
+	 */
+	public @Nullable String agentNotice() {
+		Set<String> unknown = new LinkedHashSet<>();
+		List<String> options = new ArrayList<>(this.effectiveMasterOptions);
+		options.addAll(this.master.getJvmOptions());
+		for (String option : options) {
+			if (JavaAgents.agent(option) != null && !JDWP.matcher(option).matches() && !JavaAgents.isKnown(option)
+					&& !isReplacedByWorkerJvmArgs(option)) {
+				unknown.add(option);
+			}
+		}
+		if (unknown.isEmpty()) {
+			return null;
+		}
+		return "Java agent options passed unchanged to every worker: " + String.join(" ", unknown) + ". If an "
+				+ "agent binds a port or writes a file, every worker tries the same one as the master; give the "
+				+ "workers their own with cluster.worker.jvm-args, where an agent replaces the master's of the same "
+				+ "jar or library";
+	}
+
+	/**
 	 * What the master should tell the user about debugging its workers, if the JVM runs
 	 * the JDWP agent.
 	 * @return a sentence, or {@code null} without a debugger agent
@@ -328,7 +371,7 @@ public final class WorkerCommandFactory {
 		}
 	}
 
-	private static String perWorkerFile(String path, int workerId) {
+	static String perWorkerFile(String path, int workerId) {
 		if (path.contains("%p") || path.endsWith("/") || Files.isDirectory(Path.of(path))) {
 			// The JVM makes the name unique per process itself
 			return path;

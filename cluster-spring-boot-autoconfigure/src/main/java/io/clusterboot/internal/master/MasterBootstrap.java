@@ -255,6 +255,10 @@ public final class MasterBootstrap {
 		if (debugger != null) {
 			logger.info(debugger);
 		}
+		String agents = commands.agentNotice();
+		if (agents != null) {
+			logger.info(agents);
+		}
 		ChildProcesses processes = new ChildProcesses(commands, workerEnvironment,
 				new File(System.getProperty("user.dir")));
 		AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext();

@@ -1,5 +1,7 @@
 package io.clusterboot.internal.launch;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -7,6 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -91,6 +94,41 @@ class JavaCommandLineTests {
 		JavaCommandLine command = parse("@/tmp/jvm.args", "-jar", "app.jar");
 		assertThat(command.getJvmOptions()).containsExactly("@/tmp/jvm.args");
 		assertThat(command.getTarget()).containsExactly("-jar", "app.jar");
+	}
+
+	@Test
+	void parseExpandsAnArgumentFileWhereItStands(@TempDir Path directory) throws IOException {
+		Path file = Files.writeString(directory.resolve("jvm.args"), "-Xmx1g -cp \"lib/a b.jar\"\n# IDE\n");
+		JavaCommandLine command = parse("-Dx=1", "@" + file, "com.example.App", "--x=y");
+		assertThat(command.getJvmOptions()).containsExactly("-Dx=1", "-Xmx1g", "-cp", "lib/a b.jar");
+		assertThat(command.getTarget()).containsExactly("com.example.App");
+		assertThat(command.getArguments()).containsExactly("--x=y");
+	}
+
+	@Test
+	void parseFindsTheTargetAndArgumentsInsideAnArgumentFile(@TempDir Path directory) throws IOException {
+		// As IDEs write them for long class paths
+		Path file = Files.writeString(directory.resolve("idea.args"), "-cp a.jar:b.jar\ncom.example.App\n--from-file");
+		JavaCommandLine command = parse("-Dx=1", "@" + file, "--after");
+		assertThat(command.getJvmOptions()).containsExactly("-Dx=1", "-cp", "a.jar:b.jar");
+		assertThat(command.getTarget()).containsExactly("com.example.App");
+		assertThat(command.getArguments()).containsExactly("--from-file", "--after");
+	}
+
+	@Test
+	void parseExpandsNothingAfterTheTargetNorInsideAnArgumentFile(@TempDir Path directory) throws IOException {
+		Path inner = Files.writeString(directory.resolve("inner.args"), "-Dinner=1");
+		Path outer = Files.writeString(directory.resolve("outer.args"), "-jar app.jar @" + inner);
+		JavaCommandLine command = parse("@" + outer, "@" + inner);
+		assertThat(command.getTarget()).containsExactly("-jar", "app.jar");
+		assertThat(command.getArguments()).containsExactly("@" + inner, "@" + inner);
+	}
+
+	@Test
+	void parseReadsDoubleAtAsALiteralAtAndStopsExpandingAfterDisable(@TempDir Path directory) throws IOException {
+		Path file = Files.writeString(directory.resolve("jvm.args"), "-Dx=1");
+		JavaCommandLine command = parse("@@literal", "--disable-@files", "@" + file, "-jar", "app.jar");
+		assertThat(command.getJvmOptions()).containsExactly("@literal", "--disable-@files", "@" + file);
 	}
 
 	@Test

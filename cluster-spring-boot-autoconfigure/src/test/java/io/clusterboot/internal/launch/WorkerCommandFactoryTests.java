@@ -1,10 +1,10 @@
 package io.clusterboot.internal.launch;
 
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -100,6 +100,48 @@ class WorkerCommandFactoryTests {
 			.isEqualTo("-agentlib:jdwp=transport=dt_socket,server=y,address=localhost:0,suspend=n");
 	}
 
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', textBlock = """
+			-javaagent:/opt/jmx_prometheus_javaagent-1.0.1.jar=9404:/etc/jmx.yaml | -javaagent:/opt/jmx_prometheus_javaagent-1.0.1.jar=9406:/etc/jmx.yaml
+			-javaagent:/opt/jmx_prometheus_javaagent.jar=0.0.0.0:9404:config.yaml | -javaagent:/opt/jmx_prometheus_javaagent.jar=0.0.0.0:9406:config.yaml
+			-javaagent:/opt/jmx_prometheus_javaagent.jar=[::1]:9404:config.yaml | -javaagent:/opt/jmx_prometheus_javaagent.jar=[::1]:9406:config.yaml
+			-javaagent:/opt/jolokia-agent-jvm-2.1.0-javaagent.jar=port=8778,host=127.0.0.1 | -javaagent:/opt/jolokia-agent-jvm-2.1.0-javaagent.jar=port=8780,host=127.0.0.1
+			-agentpath:/opt/yourkit/bin/linux-x86-64/libyjpagent.so=port=10001,listen=localhost | -agentpath:/opt/yourkit/bin/linux-x86-64/libyjpagent.so=port=10003,listen=localhost
+			-javaagent:/opt/jacocoagent.jar=output=tcpserver,port=6300 | -javaagent:/opt/jacocoagent.jar=output=tcpserver,port=6302
+			-javaagent:/opt/jacocoagent.jar=destfile=target/jacoco.exec,append=true | -javaagent:/opt/jacocoagent.jar=destfile=target/jacoco-worker2.exec,append=true
+			-agentpath:/opt/async-profiler/lib/libasyncProfiler.so=start,event=cpu,file=profile.html | -agentpath:/opt/async-profiler/lib/libasyncProfiler.so=start,event=cpu,file=profile-worker2.html
+			-agentpath:/opt/async-profiler/lib/libasyncProfiler.so=start,file=profile-%p.jfr | -agentpath:/opt/async-profiler/lib/libasyncProfiler.so=start,file=profile-%p.jfr
+			-javaagent:/opt/opentelemetry-javaagent.jar | -javaagent:/opt/opentelemetry-javaagent.jar
+			-javaagent:/opt/jolokia.jar=port=0 | -javaagent:/opt/jolokia.jar=port=0
+			""")
+	void agentsThatBindAPortOrWriteAFileGetTheWorkersOwn(String master, String worker) {
+		assertThat(workerOption(master, 2)).isEqualTo(worker);
+	}
+
+	@Test
+	void anAgentInTheWorkersJvmArgsReplacesTheMastersOfTheSameJar() {
+		WorkerCommandFactory factory = new WorkerCommandFactory(
+				JavaCommandLine.parse(JAVA, List.of("-javaagent:/opt/agent.jar=port=1", "-Dx=1", "-jar", "app.jar")),
+				List.of(), List.of("-javaagent:/opt/agent.jar=port=2"), false, false);
+		assertThat(factory.command(1, 2)).containsExactly(JAVA, "-Dx=1", "-javaagent:/opt/agent.jar=port=2", "-jar",
+				"app.jar");
+		assertThat(factory.environmentOverrides(Map.of("JAVA_TOOL_OPTIONS", "-javaagent:/opt/agent.jar=port=1"), 1))
+			.containsEntry("JAVA_TOOL_OPTIONS", "");
+		assertThat(factory.agentNotice()).isNull();
+	}
+
+	@Test
+	void agentNoticeNamesTheAgentsPassedUnchanged() {
+		WorkerCommandFactory factory = new WorkerCommandFactory(JavaCommandLine.parse(JAVA,
+				List.of("-javaagent:/opt/opentelemetry-javaagent.jar", "-javaagent:/opt/jolokia.jar=port=8778",
+						"-agentlib:jdwp=transport=dt_socket,server=y,address=5005", "-jar", "app.jar")),
+				List.of("-agentpath:/opt/libcustom.so=port=7000"), List.of(), false, false);
+		assertThat(factory.agentNotice()).startsWith("Java agent options passed unchanged to every worker: "
+				+ "-agentpath:/opt/libcustom.so=port=7000 -javaagent:/opt/opentelemetry-javaagent.jar. ")
+			.contains("cluster.worker.jvm-args");
+		assertThat(factory("-Dx=1").agentNotice()).isNull();
+	}
+
 	@Test
 	void jmxPortIsOffsetByTheWorkerId() {
 		assertThat(workerOption("-Dcom.sun.management.jmxremote.port=9010", 3))
@@ -171,7 +213,19 @@ class WorkerCommandFactoryTests {
 	}
 
 	@Test
-	void whenTheTargetIsInAnArgumentFileWorkerOptionsComeFirst() {
+	void theOptionsOfAnArgumentFileAreRewrittenAndTheWorkersOptionsStillComeLast(@TempDir Path directory)
+			throws IOException {
+		Path file = Files.writeString(directory.resolve("idea.args"),
+				"-agentlib:jdwp=transport=dt_socket,server=y,address=5005\n-Xmx512m\n-cp app.jar\ncom.example.App\n");
+		JavaCommandLine master = JavaCommandLine.parse("java", List.of("@" + file, "--x=y"));
+		WorkerCommandFactory factory = new WorkerCommandFactory(master, List.of(), List.of("-Xmx256m"), true, true);
+		assertThat(factory.command(2, 2)).containsExactly("java",
+				"-agentlib:jdwp=transport=dt_socket,server=y,address=5007,suspend=n", "-Xmx512m", "-cp", "app.jar",
+				"-XX:+ExitOnOutOfMemoryError", "-Xmx256m", "com.example.App", "--x=y");
+	}
+
+	@Test
+	void whenTheTargetIsInAnArgumentFileThatCannotBeReadWorkerOptionsComeFirst() {
 		JavaCommandLine master = JavaCommandLine.parse("java", List.of("-Dx=1", "@/tmp/idea-args.txt"));
 		WorkerCommandFactory factory = new WorkerCommandFactory(master, List.of(), List.of("-Dextra=1"), true, true);
 		assertThat(factory.command(1, 2)).containsExactly("java", "-XX:+ExitOnOutOfMemoryError",
