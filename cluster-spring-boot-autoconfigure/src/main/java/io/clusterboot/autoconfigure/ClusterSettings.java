@@ -42,10 +42,13 @@ public final class ClusterSettings {
 	public static MasterSettings master(ClusterProperties properties) {
 		String pidFile = properties.getPidFile();
 		ClusterProperties.Worker worker = properties.getWorker();
+		String classDataDirectory = worker.getClassDataDirectory();
 		return new MasterSettings(supervisor(properties),
 				(pidFile != null && !pidFile.isBlank()) ? Path.of(pidFile) : null, maxFrameSize(properties),
 				properties.getIpc().getHandshakeTimeout(), List.copyOf(worker.getJvmArgs()),
-				worker.isExitOnOutOfMemoryError(), worker.isHeapShare(), properties.getPortSharing());
+				worker.isExitOnOutOfMemoryError(), worker.isHeapShare(), properties.getPortSharing(),
+				worker.getClassData() == ClusterProperties.Worker.ClassData.AUTO,
+				(classDataDirectory != null && !classDataDirectory.isBlank()) ? Path.of(classDataDirectory) : null);
 	}
 
 	/**

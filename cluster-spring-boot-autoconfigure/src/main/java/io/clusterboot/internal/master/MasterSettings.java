@@ -21,10 +21,13 @@ import io.clusterboot.supervisor.SupervisorSettings;
  * @param exitOnOutOfMemoryError whether workers exit when they run out of memory
  * @param heapShare whether workers get a fair share of the memory limit
  * @param portSharing how the workers share the port
+ * @param classData whether workers start from class data the master prepares
+ * @param classDataDirectory where the master keeps class data, or {@code null} for the
+ * user's cache directory
  * @since 0.1.0
  */
 public record MasterSettings(SupervisorSettings supervisor, @Nullable Path pidFile, int maxFrameSize,
 		Duration handshakeTimeout, List<String> workerJvmArgs, boolean exitOnOutOfMemoryError, boolean heapShare,
-		PortSharing portSharing) {
+		PortSharing portSharing, boolean classData, @Nullable Path classDataDirectory) {
 
 }
