@@ -63,6 +63,12 @@ public final class ClassDataArchives implements ClassDataSource {
 
 	private static final String VALIDATED_SUFFIX = ".ok";
 
+	/**
+	 * Where the jar's digest is remembered with its size and time, so that a master
+	 * reads the jar only when it changed.
+	 */
+	private static final String DIGEST_MEMO = "jar.sha256";
+
 	private static final String RECORD = "-XX:+RecordDynamicDumpInfo";
 
 	/**
@@ -506,7 +512,8 @@ public final class ClassDataArchives implements ClassDataSource {
 	private String contentKey() throws IOException {
 		List<Path> inputs = this.application.inputs();
 		if (inputs.size() == 1) {
-			return this.digests.digest(inputs.get(0)).substring(0, 16);
+			Path memo = this.cache.resolve(this.application.name()).resolve(DIGEST_MEMO);
+			return this.digests.digest(inputs.get(0), memo).substring(0, 16);
 		}
 		StringBuilder all = new StringBuilder();
 		for (Path input : inputs) {

@@ -37,6 +37,46 @@ final class FileDigests {
 		return hex;
 	}
 
+	/**
+	 * The digest of a file, also remembered in a memo file for the next master: read
+	 * from the memo if it was written for the file's current size and modification time.
+	 * @param file the file
+	 * @param memo where the digest is remembered
+	 * @return the SHA-256 digest in hex
+	 * @throws IOException if the file cannot be read
+	 */
+	String digest(Path file, Path memo) throws IOException {
+		Path path = file.toAbsolutePath().normalize();
+		Signature signature = Signature.of(path);
+		String expected = path + "\n" + signature.size() + " " + signature.modifiedMillis() + " ";
+		Digest known = this.digests.get(path);
+		if (known == null || !known.signature().equals(signature)) {
+			try {
+				String remembered = Files.readString(memo);
+				if (remembered.startsWith(expected) && remembered.length() >= expected.length() + 64) {
+					String hex = remembered.substring(expected.length(), expected.length() + 64);
+					this.digests.put(path, new Digest(signature, hex));
+					return hex;
+				}
+			}
+			catch (IOException ex) {
+				// Not remembered yet
+			}
+		}
+		String hex = digest(path);
+		try {
+			Files.createDirectories(memo.getParent());
+			Path temporary = Files.createTempFile(memo.getParent(), ".digest", ".tmp");
+			Files.writeString(temporary, expected + hex + "\n");
+			Files.move(temporary, memo, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+					java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+		}
+		catch (IOException ex) {
+			// Only the next master's start is slower
+		}
+		return hex;
+	}
+
 	static String sha256(Path file) throws IOException {
 		MessageDigest digest = newDigest();
 		byte[] buffer = new byte[64 * 1024];
