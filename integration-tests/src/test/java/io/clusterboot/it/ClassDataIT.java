@@ -6,6 +6,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -151,7 +152,7 @@ class ClassDataIT extends AbstractClusterIT {
 		System.arraycopy(comment, 0, next, bytes.length, comment.length);
 		Path staged = jar.resolveSibling("app.jar.next");
 		Files.write(staged, next);
-		Files.move(staged, jar, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+		Files.move(staged, jar, StandardCopyOption.ATOMIC_MOVE);
 	}
 
 	/**

@@ -2,8 +2,10 @@ package io.clusterboot.internal.classdata;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -68,8 +70,8 @@ final class FileDigests {
 			Files.createDirectories(memo.getParent());
 			Path temporary = Files.createTempFile(memo.getParent(), ".digest", ".tmp");
 			Files.writeString(temporary, expected + hex + "\n");
-			Files.move(temporary, memo, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-					java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+			Files.move(temporary, memo, StandardCopyOption.REPLACE_EXISTING,
+					StandardCopyOption.ATOMIC_MOVE);
 		}
 		catch (IOException ex) {
 			// Only the next master's start is slower
@@ -90,7 +92,7 @@ final class FileDigests {
 	}
 
 	static String sha256(String text) {
-		return HexFormat.of().formatHex(newDigest().digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+		return HexFormat.of().formatHex(newDigest().digest(text.getBytes(StandardCharsets.UTF_8)));
 	}
 
 	private static MessageDigest newDigest() {

@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
+import java.util.jar.JarOutputStream;
+import java.util.zip.ZipEntry;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,7 +51,7 @@ class BootJarTests {
 		BootJar bootJar = BootJar.read(TestJars.bootJar(this.temp.resolve("app.jar"), "1"));
 		Path applicationJar = bootJar.extract(this.temp.resolve("extracted"));
 		try (JarFile file = new JarFile(applicationJar.toFile())) {
-			assertThat(file.getEntry("com/example/App.class").getMethod()).isEqualTo(java.util.zip.ZipEntry.STORED);
+			assertThat(file.getEntry("com/example/App.class").getMethod()).isEqualTo(ZipEntry.STORED);
 		}
 	}
 
@@ -61,8 +63,8 @@ class BootJarTests {
 	@Test
 	void aJarWithoutManifestIsNotExtracted() throws IOException {
 		Path jar = this.temp.resolve("bare.jar");
-		try (var output = new java.util.jar.JarOutputStream(Files.newOutputStream(jar))) {
-			output.putNextEntry(new java.util.zip.ZipEntry("a.txt"));
+		try (JarOutputStream output = new JarOutputStream(Files.newOutputStream(jar))) {
+			output.putNextEntry(new ZipEntry("a.txt"));
 		}
 		assertThat(BootJar.read(jar)).isNull();
 	}

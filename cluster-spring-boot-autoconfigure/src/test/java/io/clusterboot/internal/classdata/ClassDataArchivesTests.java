@@ -1,8 +1,10 @@
 package io.clusterboot.internal.classdata;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -203,7 +205,7 @@ class ClassDataArchivesTests {
 		Path a = TestJars.plainJar(this.temp.resolve("lib/a.jar"), "a");
 		Path b = TestJars.plainJar(this.temp.resolve("lib/b.jar"), "b");
 		Object application = ClassDataArchives.Application.of(JavaCommandLine.parse("java",
-				List.of("-Xss1m", "-cp", a + java.io.File.pathSeparator + b, "com.example.Main", "--x=1")));
+				List.of("-Xss1m", "-cp", a + File.pathSeparator + b, "com.example.Main", "--x=1")));
 		assertThat(application).isInstanceOf(ClassDataArchives.Application.class);
 		ClassDataArchives archives = new ClassDataArchives(cache(), (ClassDataArchives.Application) application,
 				JVM_KEY, List.of(), this::check, Runnable::run);
@@ -229,7 +231,7 @@ class ClassDataArchivesTests {
 		Path classes = Files.createDirectories(this.temp.resolve("target/classes"));
 		Path jar = TestJars.plainJar(this.temp.resolve("lib/a.jar"), "a");
 		Object application = ClassDataArchives.Application.of(JavaCommandLine.parse("java",
-				List.of("-cp", classes + java.io.File.pathSeparator + jar, "com.example.Main")));
+				List.of("-cp", classes + File.pathSeparator + jar, "com.example.Main")));
 		assertThat(application).asString()
 			.startsWith("the class path has directories (" + classes + "), whose classes the JVM cannot archive");
 	}
@@ -329,7 +331,7 @@ class ClassDataArchivesTests {
 	private void newVersion(Path jar, String version) throws IOException {
 		Path next = jar.resolveSibling(jar.getFileName() + ".next");
 		TestJars.bootJar(next, version);
-		Files.move(next, jar, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+		Files.move(next, jar, StandardCopyOption.REPLACE_EXISTING);
 		// A new build at least a second later, as a deploy is
 		Files.setLastModifiedTime(jar, FileTime.from(Instant.now().plusSeconds(this.versions++)));
 	}

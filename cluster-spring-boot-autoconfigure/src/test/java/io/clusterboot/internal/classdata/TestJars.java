@@ -5,8 +5,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.jar.Attributes;
+import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.zip.CRC32;
@@ -84,9 +87,9 @@ final class TestJars {
 	}
 
 	static Map<String, String> entries(Path jar) throws IOException {
-		Map<String, String> entries = new java.util.TreeMap<>();
-		try (java.util.jar.JarFile file = new java.util.jar.JarFile(jar.toFile())) {
-			for (ZipEntry entry : java.util.Collections.list(file.entries())) {
+		Map<String, String> entries = new TreeMap<>();
+		try (JarFile file = new JarFile(jar.toFile())) {
+			for (ZipEntry entry : Collections.list(file.entries())) {
 				entries.put(entry.getName(),
 						new String(file.getInputStream(entry).readAllBytes(), StandardCharsets.UTF_8));
 			}
