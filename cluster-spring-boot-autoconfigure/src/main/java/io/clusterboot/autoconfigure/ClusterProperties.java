@@ -207,6 +207,22 @@ public class ClusterProperties {
 		 */
 		private @Nullable Duration maxLifetime;
 
+		/**
+		 * Whether the master prepares a class-data archive of the application once per
+		 * build and JVM and starts every later worker from it: 'auto' where the launch
+		 * allows it (a jar, or a class path of jars), 'off' to launch workers exactly as
+		 * the master was launched.
+		 */
+		private ClassData classData = ClassData.AUTO;
+
+		/**
+		 * Directory where the master keeps the workers' class data: the extracted
+		 * application and its archives, for the two newest builds of each application.
+		 * Default: a 'cluster-spring-boot' folder in the user's cache directory
+		 * ($XDG_CACHE_HOME or ~/.cache on Linux, ~/Library/Caches on macOS).
+		 */
+		private @Nullable String classDataDirectory;
+
 		private final Drain drain = new Drain();
 
 		public List<String> getJvmArgs() {
@@ -289,8 +305,41 @@ public class ClusterProperties {
 			this.maxLifetime = maxLifetime;
 		}
 
+		public ClassData getClassData() {
+			return this.classData;
+		}
+
+		public void setClassData(ClassData classData) {
+			this.classData = classData;
+		}
+
+		public @Nullable String getClassDataDirectory() {
+			return this.classDataDirectory;
+		}
+
+		public void setClassDataDirectory(@Nullable String classDataDirectory) {
+			this.classDataDirectory = classDataDirectory;
+		}
+
 		public Drain getDrain() {
 			return this.drain;
+		}
+
+		/**
+		 * Whether workers start from class data the master prepares.
+		 */
+		public enum ClassData {
+
+			/**
+			 * Prepare class data where the launch allows it and start workers from it.
+			 */
+			AUTO,
+
+			/**
+			 * Launch workers exactly as the master was launched.
+			 */
+			OFF
+
 		}
 
 		/**

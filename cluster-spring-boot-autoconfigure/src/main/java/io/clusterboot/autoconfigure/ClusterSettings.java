@@ -56,11 +56,13 @@ public final class ClusterSettings {
 		if (warning != null) {
 			logger.warn(warning);
 		}
+		String classDataDirectory = worker.getClassDataDirectory();
 		return new MasterSettings(supervisor(properties, budget.resolve(properties.getShutdownTimeout())),
 				(pidFile != null && !pidFile.isBlank()) ? Path.of(pidFile) : null, maxFrameSize(properties),
 				properties.getIpc().getHandshakeTimeout(), List.copyOf(worker.getJvmArgs()),
 				worker.isExitOnOutOfMemoryError(), worker.isHeapShare(), properties.getPortSharing(),
-				properties.isWarnWorkerLocalState());
+				properties.isWarnWorkerLocalState(), worker.getClassData() == ClusterProperties.Worker.ClassData.AUTO,
+				(classDataDirectory != null && !classDataDirectory.isBlank()) ? Path.of(classDataDirectory) : null);
 	}
 
 	/**

@@ -111,6 +111,9 @@ final class WorkerChannel implements IpcServer.Handler {
 				worker.startFailure = exiting.failure();
 			});
 		}
+		else if (frame instanceof Frames.ClassDataDumped dumped) {
+			this.supervisor.execute(() -> onClassDataDumped(worker, dumped));
+		}
 		else {
 			throw new MalformedFrameException("unexpected " + frame.getClass().getSimpleName() + " from a worker");
 		}
@@ -232,8 +235,22 @@ final class WorkerChannel implements IpcServer.Handler {
 	}
 
 	void welcome(SupervisedWorker worker, IpcPeer connection, long heartbeatIntervalMillis) {
+		String classDataDump = (worker.process != null) ? worker.process.classDataDump() : null;
 		connection.send(new Frames.Welcome(this.masterPid, heartbeatIntervalMillis, worker.requestLimit,
-				this.messageCredit));
+				this.messageCredit, classDataDump));
+	}
+
+	/**
+	 * Pass a worker's report on the class-data archive to its process, if that is the
+	 * archive it was asked for.
+	 */
+	private void onClassDataDumped(SupervisedWorker worker, Frames.ClassDataDumped dumped) {
+		if (worker.process != null && dumped.file() != null && dumped.file().equals(worker.process.classDataDump())) {
+			worker.process.classDataDumped(dumped.pauseMillis(), dumped.failure());
+		}
+		else {
+			logger.debug("Ignored a class data report of " + worker + " for " + dumped.file());
+		}
 	}
 
 	/**

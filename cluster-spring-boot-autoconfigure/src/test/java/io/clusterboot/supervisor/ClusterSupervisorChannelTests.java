@@ -32,6 +32,35 @@ class ClusterSupervisorChannelTests {
 	}
 
 	@Test
+	void aWorkerLaunchedToWriteClassDataIsToldTheFileWhenWelcomedAndItsReportReachesItsProcess() {
+		TestCluster cluster = new TestCluster(TestSettings.defaults()).start();
+		TestWorker worker = cluster.worker(1);
+		worker.process().askForClassData("/cache/app/0123/jdk17.jsa.1-1.tmp");
+		worker.connect();
+		cluster.turn();
+		assertThat(worker.peer().sent(Frames.Welcome.class)).singleElement()
+			.extracting(Frames.Welcome::classDataDump)
+			.isEqualTo("/cache/app/0123/jdk17.jsa.1-1.tmp");
+		worker.send(new Frames.ClassDataDumped("/elsewhere.jsa", 5, null));
+		worker.send(new Frames.ClassDataDumped("/cache/app/0123/jdk17.jsa.1-1.tmp", 2100, null));
+		cluster.turn();
+		assertThat(worker.process().classDataReports()).containsExactly("2100ms written");
+	}
+
+	@Test
+	void aWorkerNotLaunchedToWriteClassDataIsAskedForNone() {
+		TestCluster cluster = new TestCluster(TestSettings.defaults()).start();
+		TestWorker worker = cluster.worker(1).connect();
+		cluster.turn();
+		assertThat(worker.peer().sent(Frames.Welcome.class)).singleElement()
+			.extracting(Frames.Welcome::classDataDump)
+			.isNull();
+		worker.send(new Frames.ClassDataDumped("/cache/app/0123/jdk17.jsa.1-1.tmp", 2100, null));
+		cluster.turn();
+		assertThat(worker.process().classDataReports()).isEmpty();
+	}
+
+	@Test
 	void aReadyWorkerIsListening() {
 		TestCluster cluster = new TestCluster(TestSettings.defaults()).start();
 		TestWorker worker = cluster.worker(1).connect().listen();

@@ -1,5 +1,7 @@
 package io.clusterboot.supervisor;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.IntConsumer;
 
@@ -27,6 +29,10 @@ final class FakeWorkerProcess implements WorkerProcess {
 	private int kills;
 
 	private int threadDumps;
+
+	private @Nullable String classDataDump;
+
+	private final List<String> classDataReports = new ArrayList<>();
 
 	FakeWorkerProcess(int workerId, long pid, Map<String, String> environment) {
 		this.workerId = workerId;
@@ -57,6 +63,28 @@ final class FakeWorkerProcess implements WorkerProcess {
 	@Override
 	public void dumpThreads() {
 		this.threadDumps++;
+	}
+
+	@Override
+	public @Nullable String classDataDump() {
+		return this.classDataDump;
+	}
+
+	@Override
+	public void classDataDumped(long pauseMillis, @Nullable String failure) {
+		this.classDataReports.add(pauseMillis + "ms " + ((failure != null) ? failure : "written"));
+	}
+
+	/**
+	 * Launch this worker as the master does the worker that writes a class-data archive.
+	 * @param file the archive to write
+	 */
+	void askForClassData(String file) {
+		this.classDataDump = file;
+	}
+
+	List<String> classDataReports() {
+		return this.classDataReports;
 	}
 
 	/**

@@ -73,6 +73,9 @@ final class ClusterProcess implements AutoCloseable {
 		this.port = port;
 		try {
 			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+			// Launch workers exactly as the master was launched and stay out of the user's
+			// cache; ClassDataIT turns class data on with an argument, which wins
+			builder.environment().put("CLUSTER_WORKER_CLASSDATA", "off");
 			if (directory != null) {
 				builder.directory(directory.toFile());
 			}
@@ -131,6 +134,19 @@ final class ClusterProcess implements AutoCloseable {
 		command.add(java());
 		command.addAll(defaultJvmOptions());
 		command.add("@" + file);
+		return start(command, arguments);
+	}
+
+	/**
+	 * Start a jar of the test application with {@code java -jar}.
+	 */
+	static ClusterProcess startCopyOfJar(List<String> jvmOptions, Path jar, String... arguments) {
+		List<String> command = new ArrayList<>();
+		command.add(java());
+		command.addAll(defaultJvmOptions());
+		command.addAll(jvmOptions);
+		command.add("-jar");
+		command.add(jar.toString());
 		return start(command, arguments);
 	}
 

@@ -25,7 +25,9 @@ enum FrameType {
 
 	CREDIT(10, Frames.Credit.class),
 
-	EXITING(11, Frames.Exiting.class);
+	EXITING(11, Frames.Exiting.class),
+
+	CLASS_DATA_DUMPED(12, Frames.ClassDataDumped.class);
 
 	private static final FrameType[] BY_CODE = new FrameType[16];
 

@@ -55,8 +55,27 @@ public final class Frames {
 	 * reports reaching them at once; 0 for none
 	 * @param messageCredit how many messages the worker may send before the master
 	 * returns {@link Credit} for them
+	 * @param classDataDump the file the worker is to write a class-data archive to once
+	 * its application context is refreshed and before its web server starts, then report
+	 * with {@link ClassDataDumped}; {@code null} for none
 	 */
-	public record Welcome(long masterPid, long heartbeatIntervalMillis, long requestLimit, int messageCredit) {
+	public record Welcome(long masterPid, long heartbeatIntervalMillis, long requestLimit, int messageCredit,
+			@Nullable String classDataDump) {
+
+		/**
+		 * A welcome that asks for no class data.
+		 * @param masterPid the master's process id
+		 * @param heartbeatIntervalMillis how often the worker should send a
+		 * {@link Heartbeat}
+		 * @param requestLimit requests after which the worker will be recycled; 0 for
+		 * none
+		 * @param messageCredit how many messages the worker may send before the master
+		 * returns {@link Credit} for them
+		 */
+		public Welcome(long masterPid, long heartbeatIntervalMillis, long requestLimit, int messageCredit) {
+			this(masterPid, heartbeatIntervalMillis, requestLimit, messageCredit, null);
+		}
+
 	}
 
 	/**
@@ -212,6 +231,18 @@ public final class Frames {
 	 * @param failure why its application failed to start, or {@code null} if it did not
 	 */
 	public record Exiting(long pid, @Nullable String failure) {
+	}
+
+	/**
+	 * The worker has written the class-data archive its {@link Welcome} asked for, or
+	 * could not.
+	 *
+	 * @param file the file it was asked to write
+	 * @param pauseMillis how long writing it took, the worker's threads stopped for most
+	 * of it
+	 * @param failure why there is no archive, or {@code null} if it was written
+	 */
+	public record ClassDataDumped(String file, long pauseMillis, @Nullable String failure) {
 	}
 
 }

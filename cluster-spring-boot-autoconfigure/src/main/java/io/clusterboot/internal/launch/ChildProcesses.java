@@ -10,6 +10,7 @@ import java.util.function.IntConsumer;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Starts workers as child processes of the master: in the master's working directory,
@@ -26,6 +27,8 @@ public final class ChildProcesses implements WorkerProcesses {
 
 	private final File directory;
 
+	private final ClassDataSource classData;
+
 	/**
 	 * Create a launcher.
 	 * @param commands builds each worker's command
@@ -33,14 +36,28 @@ public final class ChildProcesses implements WorkerProcesses {
 	 * @param directory the working directory
 	 */
 	public ChildProcesses(WorkerCommandFactory commands, Map<String, String> environment, File directory) {
+		this(commands, environment, directory, ClassDataSource.NONE);
+	}
+
+	/**
+	 * Create a launcher whose workers start from class data.
+	 * @param commands builds each worker's command
+	 * @param environment variables every worker gets (the master's socket, pid, port)
+	 * @param directory the working directory
+	 * @param classData how each launch uses class data
+	 */
+	public ChildProcesses(WorkerCommandFactory commands, Map<String, String> environment, File directory,
+			ClassDataSource classData) {
 		this.commands = commands;
 		this.environment = Map.copyOf(environment);
 		this.directory = directory;
+		this.classData = classData;
 	}
 
 	@Override
 	public WorkerProcess start(int workerId, int workerCount, Map<String, String> environment) throws IOException {
-		List<String> command = this.commands.command(workerId, workerCount);
+		ClassDataLaunch launch = this.classData.prepare();
+		List<String> command = this.commands.command(workerId, workerCount, launch);
 		ProcessBuilder builder = new ProcessBuilder(command).directory(this.directory)
 			.redirectOutput(ProcessBuilder.Redirect.INHERIT)
 			.redirectError(ProcessBuilder.Redirect.INHERIT);
@@ -55,9 +72,18 @@ public final class ChildProcesses implements WorkerProcesses {
 		});
 		processEnvironment.putAll(this.environment);
 		processEnvironment.putAll(environment);
-		Process process = builder.start();
+		Process process;
+		try {
+			process = builder.start();
+		}
+		catch (IOException | RuntimeException ex) {
+			this.classData.exited(launch, -1);
+			throw ex;
+		}
 		process.getOutputStream().close();
-		return new ChildProcess(process);
+		ChildProcess child = new ChildProcess(process, launch, this.classData);
+		process.onExit().whenComplete((exited, ex) -> this.classData.exited(launch, process.exitValue()));
+		return child;
 	}
 
 	private static final class ChildProcess implements WorkerProcess {
@@ -66,9 +92,25 @@ public final class ChildProcesses implements WorkerProcesses {
 
 		private final Optional<Instant> startedAt;
 
-		ChildProcess(Process process) {
+		private final ClassDataLaunch launch;
+
+		private final ClassDataSource classData;
+
+		ChildProcess(Process process, ClassDataLaunch launch, ClassDataSource classData) {
 			this.process = process;
 			this.startedAt = process.info().startInstant();
+			this.launch = launch;
+			this.classData = classData;
+		}
+
+		@Override
+		public @Nullable String classDataDump() {
+			return this.launch.dumpFile();
+		}
+
+		@Override
+		public void classDataDumped(long pauseMillis, @Nullable String failure) {
+			this.classData.dumped(this.launch, pauseMillis, failure);
 		}
 
 		@Override

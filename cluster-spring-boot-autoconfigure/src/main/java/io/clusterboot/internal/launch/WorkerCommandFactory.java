@@ -99,6 +99,18 @@ public final class WorkerCommandFactory {
 	 * @return the command, executable first
 	 */
 	public List<String> command(int workerId, int workerCount) {
+		return command(workerId, workerCount, ClassDataLaunch.NONE);
+	}
+
+	/**
+	 * The command that starts worker {@code workerId} of {@code workerCount} with class
+	 * data: its launch target in place of the master's, its options after all others.
+	 * @param workerId the worker's slot id, from 1
+	 * @param workerCount how many workers the cluster runs
+	 * @param classData how this launch uses class data
+	 * @return the command, executable first
+	 */
+	public List<String> command(int workerId, int workerCount, ClassDataLaunch classData) {
 		List<String> masterOptions = new ArrayList<>();
 		for (String option : this.master.getJvmOptions()) {
 			if (isReplacedByWorkerJvmArgs(option)) {
@@ -117,6 +129,7 @@ public final class WorkerCommandFactory {
 			workerOptions.add("-XX:MaxRAMPercentage=" + heapPercentage(workerCount));
 		}
 		workerOptions.addAll(this.workerJvmArgs);
+		workerOptions.addAll(classData.jvmOptions());
 		List<String> command = new ArrayList<>();
 		command.add(this.master.getExecutable());
 		if (this.master.getTarget().isEmpty()) {
@@ -128,7 +141,7 @@ public final class WorkerCommandFactory {
 		else {
 			command.addAll(masterOptions);
 			command.addAll(workerOptions);
-			command.addAll(this.master.getTarget());
+			command.addAll(classData.target().isEmpty() ? this.master.getTarget() : classData.target());
 		}
 		command.addAll(this.master.getArguments());
 		return command;
@@ -177,6 +190,35 @@ public final class WorkerCommandFactory {
 			return exit.startsWith("-XX:+");
 		}
 		return this.addExitOnOutOfMemoryError;
+	}
+
+	/**
+	 * The option by which the user chose the workers' class data themselves, anywhere
+	 * (command line, argument files, environment, {@code cluster.worker.jvm-args}): an
+	 * archive or AOT cache to use, or sharing turned off.
+	 * @return the last such option, or {@code null} if the user chose none
+	 */
+	public @Nullable String userClassDataOption() {
+		String chosen = null;
+		for (String option : allOptions()) {
+			if (option.startsWith("-XX:SharedArchiveFile=") || option.startsWith("-XX:AOTCache=")
+					|| option.equals("-Xshare:off") || option.equals("-XX:AOTMode=off")
+					|| option.equals("-XX:-UseSharedSpaces")) {
+				chosen = option;
+			}
+		}
+		return chosen;
+	}
+
+	/**
+	 * The JVM options every worker runs with, as they are for worker 1 of 1.
+	 * @return the options, from the command line and {@code cluster.worker.jvm-args}
+	 */
+	public List<String> workerJvmOptions() {
+		List<String> command = command(1, 1);
+		List<String> target = this.master.getTarget();
+		int end = target.isEmpty() ? command.size() : command.size() - target.size() - this.master.getArguments().size();
+		return command.subList(1, end);
 	}
 
 	/**

@@ -2,6 +2,8 @@ package io.clusterboot.internal.launch;
 
 import java.util.function.IntConsumer;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A started worker process and every effect the supervisor has on it. All of them act on
  * this process only, never on whatever process may later reuse its pid.
@@ -35,5 +37,22 @@ public interface WorkerProcess {
 	 * Ask the JVM to print its threads to its output (SIGQUIT), if it is still running.
 	 */
 	void dumpThreads();
+
+	/**
+	 * The file this worker is to write a class-data archive to, told to it when it
+	 * connects.
+	 * @return the file, or {@code null} for none
+	 */
+	default @Nullable String classDataDump() {
+		return null;
+	}
+
+	/**
+	 * The worker reported on the class-data archive it was asked to write.
+	 * @param pauseMillis how long writing took
+	 * @param failure why there is no archive, or {@code null}
+	 */
+	default void classDataDumped(long pauseMillis, @Nullable String failure) {
+	}
 
 }

@@ -36,9 +36,11 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.type.filter.AnnotationTypeFilter;
 
 import io.clusterboot.event.ClusterEventPublisher;
+import io.clusterboot.internal.classdata.ClassDataArchives;
 import io.clusterboot.internal.ipc.FrameCodec;
 import io.clusterboot.internal.ipc.IpcServer;
 import io.clusterboot.internal.launch.ChildProcesses;
+import io.clusterboot.internal.launch.ClassDataSource;
 import io.clusterboot.internal.launch.JavaCommandLine;
 import io.clusterboot.internal.launch.WorkerCommandFactory;
 import io.clusterboot.internal.worker.WorkerEnvironment;
@@ -229,9 +231,12 @@ public final class MasterBootstrap {
 		int maxFrameSize = this.settings.maxFrameSize();
 		CompletableFuture<FrameCodec> codecs = CompletableFuture.supplyAsync(() -> new FrameCodec(maxFrameSize),
 				(task) -> new Thread(task, "cluster-codec").start());
-		WorkerCommandFactory commands = new WorkerCommandFactory(JavaCommandLine.current(),
+		JavaCommandLine commandLine = JavaCommandLine.current();
+		WorkerCommandFactory commands = new WorkerCommandFactory(commandLine,
 				ManagementFactory.getRuntimeMXBean().getInputArguments(), this.settings.workerJvmArgs(),
 				this.settings.exitOnOutOfMemoryError(), this.settings.heapShare());
+		ClassDataSource classData = ClassDataArchives.create(this.settings.classData(),
+				this.settings.classDataDirectory(), commandLine, commands);
 		Path socket = directory.resolve(IpcDirectories.SOCKET);
 		Map<String, String> workerEnvironment = new HashMap<>();
 		workerEnvironment.put(WorkerEnvironment.MASTER_SOCKET, socket.toString());
@@ -260,7 +265,7 @@ public final class MasterBootstrap {
 			logger.info(agents);
 		}
 		ChildProcesses processes = new ChildProcesses(commands, workerEnvironment,
-				new File(System.getProperty("user.dir")));
+				new File(System.getProperty("user.dir")), classData);
 		AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext();
 		context.setEnvironment(this.environment);
 		context.setClassLoader(this.application.getClassLoader());

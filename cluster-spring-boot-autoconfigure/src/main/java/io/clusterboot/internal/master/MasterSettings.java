@@ -22,10 +22,13 @@ import io.clusterboot.supervisor.SupervisorSettings;
  * @param heapShare whether workers get a fair share of the memory limit
  * @param portSharing how the workers share the port
  * @param warnWorkerLocalState whether to warn about state each worker keeps a copy of
+ * @param classData whether workers start from class data the master prepares
+ * @param classDataDirectory where the master keeps class data, or {@code null} for the
+ * user's cache directory
  * @since 0.1.0
  */
 public record MasterSettings(SupervisorSettings supervisor, @Nullable Path pidFile, int maxFrameSize,
 		Duration handshakeTimeout, List<String> workerJvmArgs, boolean exitOnOutOfMemoryError, boolean heapShare,
-		PortSharing portSharing, boolean warnWorkerLocalState) {
+		PortSharing portSharing, boolean warnWorkerLocalState, boolean classData, @Nullable Path classDataDirectory) {
 
 }

@@ -78,6 +78,8 @@ public final class WorkerRuntime implements MasterLink, IpcClient.Listener {
 
 	private final AtomicBoolean exiting = new AtomicBoolean();
 
+	private final AtomicBoolean classDataDumpAttached = new AtomicBoolean();
+
 	private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor((runnable) -> {
 		Thread thread = new Thread(runnable, "cluster-heartbeat");
 		thread.setDaemon(true);
@@ -158,6 +160,12 @@ public final class WorkerRuntime implements MasterLink, IpcClient.Listener {
 	 */
 	public void attach(ConfigurableApplicationContext context, MessageReceiver receiver) {
 		context.getBeanFactory().registerSingleton("clusterWorkerRuntime", this);
+		String classDataDump = this.client.getWelcome().classDataDump();
+		if (classDataDump != null && this.classDataDumpAttached.compareAndSet(false, true)) {
+			context.getBeanFactory()
+				.registerSingleton("clusterClassDataDump", new ClassDataDump(classDataDump,
+						(millis, failure) -> classDataDumped(classDataDump, millis, failure)));
+		}
 		context.addApplicationListener((ApplicationEvent event) -> onApplicationEvent(context, event));
 		this.context = context;
 		this.messageReceiver = receiver;
@@ -187,6 +195,13 @@ public final class WorkerRuntime implements MasterLink, IpcClient.Listener {
 		else if (event instanceof ContextClosedEvent) {
 			this.messageReceiver = null;
 		}
+	}
+
+	private void classDataDumped(String file, long millis, @Nullable String failure) {
+		this.client.send(new Frames.ClassDataDumped(file, millis, failure));
+		// The dump stopped the heartbeat thread too: tell the master at once that this
+		// worker lives
+		heartbeatNow();
 	}
 
 	/**

@@ -44,6 +44,7 @@ class FrameCodecTests {
 	static Stream<Object> frames() {
 		JsonMapper mapper = JsonMapper.builder().build();
 		return Stream.of(new Frames.Hello(3, 12345L, "s3cret"), new Frames.Welcome(678L, 1000L, 500L, 1000),
+				new Frames.Welcome(678L, 1000L, 0L, 1000, "/cache/app/0123abcd/jvm.jsa.4242.tmp"),
 				new Frames.Listening("127.0.0.1", 8080), new Frames.Listening(null, -1), new Frames.Listening("::1", 0, 8081),
 				new Frames.Heartbeat(1024L, -1L, -1L, 42L, 0, -1, 0, 5000L, "CORRECT", "ACCEPTING_TRAFFIC"),
 				new Frames.Heartbeat(1024L, 512L, 4096L, 0L, 3, 31_000L, 7L, 10L, null, null),
@@ -56,7 +57,10 @@ class FrameCodecTests {
 				Frames.Reply.of(7L, OperationOutcome.Status.CONFLICT, "busy"),
 				new Frames.Reply(8L, OperationOutcome.Status.ACCEPTED, null, Map.of(1, "# TYPE up gauge\nup 1\n"), true),
 				new Frames.Reply(8L, OperationOutcome.Status.DONE, null, Collections.singletonMap(2, null), false),
-				new Frames.Exiting(4242L, null), new Frames.Exiting(4243L, "IllegalStateException: no database"));
+				new Frames.Exiting(4242L, null), new Frames.Exiting(4243L, "IllegalStateException: no database"),
+				new Frames.ClassDataDumped("/cache/app/0123abcd/jvm.jsa.4242.tmp", 2150L, null),
+				new Frames.ClassDataDumped("/cache/app/0123abcd/jvm.jsa.4242.tmp", 3L,
+						"-XX:+RecordDynamicDumpInfo is required"));
 	}
 
 	private static ClusterSnapshot snapshot() {
@@ -122,7 +126,7 @@ class FrameCodecTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(bytes = { 0, 6, 12, 15, 16, 127, -1, -128 })
+	@ValueSource(bytes = { 0, 6, 13, 15, 16, 127, -1, -128 })
 	void decodeRejectsAnUnknownType(byte type) {
 		assertThatExceptionOfType(MalformedFrameException.class)
 			.isThrownBy(() -> this.codec.decode(content(type, "{}")))
@@ -164,6 +168,13 @@ class FrameCodecTests {
 			.isThrownBy(() -> this.codec.decode(content(FrameType.WELCOME.code(),
 					"{\"masterPid\":null,\"heartbeatIntervalMillis\":1000}")))
 			.withMessageStartingWith("Malformed WELCOME frame: ");
+	}
+
+	@Test
+	void decodeReadsAWelcomeWithoutClassDataAsAskingForNone() throws MalformedFrameException {
+		Object welcome = this.codec.decode(content(FrameType.WELCOME.code(),
+				"{\"masterPid\":1,\"heartbeatIntervalMillis\":2,\"requestLimit\":0,\"messageCredit\":10}"));
+		assertThat(welcome).isEqualTo(new Frames.Welcome(1, 2, 0, 10, null));
 	}
 
 	@Test

@@ -422,6 +422,59 @@ class WorkerCommandFactoryTests {
 		assertThat(factory().environmentOverrides(environment, 1)).isEmpty();
 	}
 
+	@Test
+	void classDataReplacesTheJarAndAddsItsOptionsLast() {
+		WorkerCommandFactory factory = new WorkerCommandFactory(JavaCommandLine.parse(JAVA, List.of("-Dfoo=bar", "-jar", "app.jar", "--x=y")),
+				List.of(), List.of("-Xss512k"), true, true);
+		ClassDataLaunch classData = new ClassDataLaunch(List.of("-jar", "/cache/app/0123/app.jar"),
+				List.of("-XX:SharedArchiveFile=/cache/app/0123/jdk17.jsa"), null);
+		assertThat(factory.command(1, 2, classData)).containsExactly(JAVA, "-Dfoo=bar", "-XX:+ExitOnOutOfMemoryError",
+				"-XX:MaxRAMPercentage=25.0", "-Xss512k", "-XX:SharedArchiveFile=/cache/app/0123/jdk17.jsa", "-jar",
+				"/cache/app/0123/app.jar", "--x=y");
+	}
+
+	@Test
+	void classDataWithoutTargetKeepsTheMastersClassPath() {
+		WorkerCommandFactory factory = new WorkerCommandFactory(master("-cp", "a.jar:b.jar", "com.example.App"),
+				List.of(), List.of(), false, false);
+		ClassDataLaunch classData = new ClassDataLaunch(List.of(), List.of("-XX:+RecordDynamicDumpInfo"), "x.tmp");
+		assertThat(factory.command(1, 2, classData)).containsExactly(JAVA, "-cp", "a.jar:b.jar",
+				"-XX:+RecordDynamicDumpInfo", "com.example.App");
+	}
+
+	@Test
+	void withoutClassDataTheCommandIsTheSameAsBefore() {
+		WorkerCommandFactory factory = factory("-Dfoo=bar");
+		assertThat(factory.command(2, 2, ClassDataLaunch.NONE)).isEqualTo(factory.command(2, 2));
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "-XX:SharedArchiveFile=my.jsa", "-XX:AOTCache=app.aot", "-Xshare:off",
+			"-XX:AOTMode=off" })
+	void userClassDataOptionIsFoundOnTheCommandLine(String option) {
+		assertThat(factory(option).userClassDataOption()).isEqualTo(option);
+	}
+
+	@Test
+	void userClassDataOptionIsFoundInTheEffectiveOptionsAndWorkerJvmArgs() {
+		assertThat(new WorkerCommandFactory(master(), List.of("-XX:SharedArchiveFile=env.jsa"), List.of(), true, true)
+			.userClassDataOption()).isEqualTo("-XX:SharedArchiveFile=env.jsa");
+		assertThat(new WorkerCommandFactory(master(), List.of(), List.of("-XX:AOTCache=w.aot"), true, true)
+			.userClassDataOption()).isEqualTo("-XX:AOTCache=w.aot");
+	}
+
+	@Test
+	void archiveOutputOptionsAreNoUserClassData() {
+		assertThat(factory("-XX:ArchiveClassesAtExit=app.jsa", "-Xshare:auto").userClassDataOption()).isNull();
+	}
+
+	@Test
+	void workerJvmOptionsAreTheOptionsBeforeTheTarget() {
+		WorkerCommandFactory factory = new WorkerCommandFactory(JavaCommandLine.parse(JAVA, List.of("-Dfoo=bar", "-jar", "app.jar", "--x=y")),
+				List.of(), List.of("-Xss512k"), true, false);
+		assertThat(factory.workerJvmOptions()).containsExactly("-Dfoo=bar", "-XX:+ExitOnOutOfMemoryError", "-Xss512k");
+	}
+
 	private static String workerOption(String masterOption, int workerId) {
 		List<String> command = factory(masterOption).command(workerId, 4);
 		assertThat(command.get(0)).isEqualTo(JAVA);

@@ -298,6 +298,37 @@ class WorkerRuntimeTests {
 		assertThatIOException().isThrownBy(() -> WorkerRuntime.connect(environment, 64 * 1024, Duration.ofSeconds(10)));
 	}
 
+	@Test
+	void aWorkerAskedForClassDataWritesItWhenItsContextIsRefreshedAndReports() throws IOException {
+		int id = workerIds.incrementAndGet();
+		Path file = directory.resolve("worker" + id + ".jsa");
+		master.classDataDumps.put(id, file.toString());
+		WorkerRuntime runtime = connect(id, NEVER);
+		eventually().untilAsserted(() -> assertThat(master.heartbeats(id)).hasSize(1));
+		try (GenericApplicationContext context = attachedContext(runtime)) {
+			// This JVM was not started with -XX:+RecordDynamicDumpInfo, so the JVM refuses
+			eventually().untilAsserted(() -> assertThat(master.frames(id))
+				.filteredOn(Frames.ClassDataDumped.class::isInstance)
+				.singleElement()
+				.satisfies((frame) -> {
+					Frames.ClassDataDumped dumped = (Frames.ClassDataDumped) frame;
+					assertThat(dumped.file()).isEqualTo(file.toString());
+					assertThat(dumped.failure()).isNotBlank();
+				}));
+			eventually().untilAsserted(() -> assertThat(master.heartbeats(id)).hasSize(2));
+		}
+		assertThat(file).doesNotExist();
+	}
+
+	@Test
+	void aWorkerNotAskedForClassDataWritesNone() throws IOException {
+		int id = workerIds.incrementAndGet();
+		WorkerRuntime runtime = connect(id, NEVER);
+		try (GenericApplicationContext context = attachedContext(runtime)) {
+			assertThat(context.containsBean("clusterClassDataDump")).isFalse();
+		}
+	}
+
 	private static WorkerRuntime connect(int workerId, long heartbeatIntervalMillis) throws IOException {
 		master.intervals.put(workerId, heartbeatIntervalMillis);
 		return WorkerRuntime.connect(new WorkerEnvironment(workerId, MASTER_PID, directory.resolve("m.sock"),
@@ -354,6 +385,8 @@ class WorkerRuntimeTests {
 
 		final Map<Integer, Long> requestLimits = new ConcurrentHashMap<>();
 
+		final Map<Integer, String> classDataDumps = new ConcurrentHashMap<>();
+
 		final Map<Integer, Frames.Hello> hellos = new ConcurrentHashMap<>();
 
 		final Map<Integer, IpcPeer> connections = new ConcurrentHashMap<>();
@@ -368,7 +401,8 @@ class WorkerRuntimeTests {
 			this.hellos.put(hello.workerId(), hello);
 			this.connections.put(hello.workerId(), connection);
 			connection.send(new Frames.Welcome(MASTER_PID, this.intervals.getOrDefault(hello.workerId(), NEVER),
-					this.requestLimits.getOrDefault(hello.workerId(), 0L), CREDIT));
+					this.requestLimits.getOrDefault(hello.workerId(), 0L), CREDIT,
+					this.classDataDumps.get(hello.workerId())));
 			return hello.workerId();
 		}
 

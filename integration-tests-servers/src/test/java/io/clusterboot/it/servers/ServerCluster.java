@@ -47,7 +47,10 @@ final class ServerCluster implements AutoCloseable {
 	private ServerCluster(List<String> command, int port) {
 		this.port = port;
 		try {
-			this.master = new ProcessBuilder(command).redirectErrorStream(true).start();
+			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+			// Launch workers exactly as the master was launched and stay out of the user's cache
+			builder.environment().put("CLUSTER_WORKER_CLASSDATA", "off");
+			this.master = builder.start();
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
