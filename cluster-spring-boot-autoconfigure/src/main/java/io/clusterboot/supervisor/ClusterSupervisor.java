@@ -204,7 +204,22 @@ public final class ClusterSupervisor {
 	 * failed
 	 */
 	public int run() {
+		return run(() -> {
+		});
+	}
+
+	/**
+	 * Supervise the cluster until it stops, starting what the workers do not need once
+	 * the first of them are forked. Call once, from the thread that is to own the cluster
+	 * (the master's main thread).
+	 * @param started runs on this thread right after the first workers are forked, and
+	 * must return at once
+	 * @return the master's exit code: 0 after a requested stop, non-zero if the cluster
+	 * failed
+	 */
+	public int run(Runnable started) {
 		start();
+		started.run();
 		try {
 			while (turn(nextWakeupMillis())) {
 				// One turn of the loop after another until every worker has exited

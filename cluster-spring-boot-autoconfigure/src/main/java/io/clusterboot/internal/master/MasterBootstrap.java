@@ -32,6 +32,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.context.properties.ConfigurationPropertiesBindingPostProcessor;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 import org.springframework.context.annotation.ClassPathBeanDefinitionScanner;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -54,9 +55,9 @@ import io.clusterboot.supervisor.ClusterSupervisor;
 
 /**
  * Turns the process into the cluster's master: checks the port, opens the IPC socket,
- * starts the master's own small application context (the supervisor, the messenger and
- * the application's {@link ClusterMaster @ClusterMaster} beans) and supervises the
- * workers until the cluster stops.
+ * forks the workers, then starts the master's own small application context (the
+ * supervisor, the messenger and the application's {@link ClusterMaster @ClusterMaster}
+ * beans) while they boot, and supervises them until the cluster stops.
  *
  * @since 0.1.0
  */
@@ -229,10 +230,8 @@ public final class MasterBootstrap {
 
 	private int supervise(int port, int managementPort, Path directory, @Nullable ProxyRouter router)
 			throws IOException {
-		// Building the JSON mapper takes a fifth of a second: do it while the master's context is scanned
-		int maxFrameSize = this.settings.maxFrameSize();
-		CompletableFuture<FrameCodec> codecs = CompletableFuture.supplyAsync(() -> new FrameCodec(maxFrameSize),
-				(task) -> new Thread(task, "cluster-codec").start());
+		FrameCodec codec = new FrameCodec(CompletableFuture.supplyAsync(FrameCodec::newMapper,
+				(task) -> new Thread(task, "cluster-codec").start()), this.settings.maxFrameSize());
 		WorkerCommandFactory commands = new WorkerCommandFactory(JavaCommandLine.current(),
 				ManagementFactory.getRuntimeMXBean().getInputArguments(), this.settings.workerJvmArgs(),
 				this.settings.exitOnOutOfMemoryError(), this.settings.heapShare());
@@ -257,34 +256,47 @@ public final class MasterBootstrap {
 		}
 		ChildProcesses processes = new ChildProcesses(commands, workerEnvironment,
 				new File(System.getProperty("user.dir")));
+		MasterContext context = new MasterContext();
+		ClusterEventPublisher events = new ClusterEventPublisher(context, this.application, codec::mapper);
+		ClusterSupervisor supervisor = new ClusterSupervisor(this.settings.supervisor(), processes, events, codec, port,
+				commands.exitsOnOutOfMemoryError(), router);
+		try (IpcServer server = IpcServer.start(socket, codec, supervisor.channel(),
+				this.settings.handshakeTimeout())) {
+			installSignalHandlers(supervisor);
+			Thread hook = new Thread(() -> stopOnShutdown(supervisor), "cluster-master-shutdown");
+			Runtime.getRuntime().addShutdownHook(hook);
+			int exitCode = supervisor.run(() -> context.start(() -> createContext(supervisor, codec),
+					(ex) -> supervisor.stop(1, "the master's application context failed to start: " + ex)));
+			removeShutdownHook(hook);
+			context.rethrowFailure();
+			return exitCode;
+		}
+		finally {
+			// The events of a short-lived cluster may still wait for the context: they are
+			// delivered before it closes
+			context.await();
+			events.close();
+			context.close();
+		}
+	}
+
+	/**
+	 * What the master does once its first workers are forked: clean up after masters that
+	 * were killed, and build its own context.
+	 */
+	private ConfigurableApplicationContext createContext(ClusterSupervisor supervisor, FrameCodec codec) {
+		removeStaleDirectories(ipcBaseDirectory());
 		AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext();
 		context.setEnvironment(this.environment);
 		context.setClassLoader(this.application.getClassLoader());
 		context.setId("cluster-master");
 		scanMasterBeans(context);
-		FrameCodec codec = join(codecs);
-		ClusterEventPublisher events = new ClusterEventPublisher(context, context, codec.mapper());
-		ClusterSupervisor supervisor = new ClusterSupervisor(this.settings.supervisor(), processes, events, codec, port,
-				commands.exitsOnOutOfMemoryError(), router);
-		try (IpcServer server = IpcServer.start(socket, codec, supervisor.channel(),
-				this.settings.handshakeTimeout())) {
-			this.beans.accept(context.getBeanFactory());
-			context.getBeanFactory().registerSingleton("clusterSupervisor", supervisor);
-			context.getBeanFactory()
-				.registerSingleton("clusterMessenger", new MasterMessenger(supervisor, codec.mapper()));
-			ConfigurationPropertiesBindingPostProcessor.register(context);
-			context.refresh();
-			installSignalHandlers(supervisor);
-			Thread hook = new Thread(() -> stopOnShutdown(supervisor), "cluster-master-shutdown");
-			Runtime.getRuntime().addShutdownHook(hook);
-			int exitCode = supervisor.run();
-			removeShutdownHook(hook);
-			return exitCode;
-		}
-		finally {
-			context.close();
-			events.close();
-		}
+		this.beans.accept(context.getBeanFactory());
+		context.getBeanFactory().registerSingleton("clusterSupervisor", supervisor);
+		context.getBeanFactory().registerSingleton("clusterMessenger", new MasterMessenger(supervisor, codec.mapper()));
+		ConfigurationPropertiesBindingPostProcessor.register(context);
+		context.refresh();
+		return context;
 	}
 
 	/**
@@ -343,18 +355,6 @@ public final class MasterBootstrap {
 		logger.debug("Found " + found + " @ClusterMaster beans in " + packages);
 	}
 
-	private static <T> T join(CompletableFuture<T> future) {
-		try {
-			return future.join();
-		}
-		catch (CompletionException ex) {
-			if (ex.getCause() instanceof RuntimeException cause) {
-				throw cause;
-			}
-			throw ex;
-		}
-	}
-
 	private static void installSignalHandlers(ClusterSupervisor supervisor) {
 		for (String name : new String[] { "TERM", "INT" }) {
 			handle(name, () -> supervisor.stop(0, "SIG" + name));
@@ -399,12 +399,13 @@ public final class MasterBootstrap {
 		}
 	}
 
-	private static Path createIpcDirectory() throws IOException {
+	private static Path ipcBaseDirectory() {
 		Path base = Path.of(System.getProperty("java.io.tmpdir"));
-		if (base.toAbsolutePath().toString().length() > MAX_SOCKET_PATH - 40) {
-			base = Path.of("/tmp");
-		}
-		removeStaleDirectories(base);
+		return (base.toAbsolutePath().toString().length() > MAX_SOCKET_PATH - 40) ? Path.of("/tmp") : base;
+	}
+
+	private static Path createIpcDirectory() throws IOException {
+		Path base = ipcBaseDirectory();
 		String prefix = IPC_DIRECTORY_PREFIX + ProcessHandle.current().pid() + "-";
 		if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
 			return Files.createTempDirectory(base, prefix,
