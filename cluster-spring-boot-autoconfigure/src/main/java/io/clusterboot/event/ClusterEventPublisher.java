@@ -5,6 +5,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -40,7 +41,7 @@ public final class ClusterEventPublisher implements SupervisorListener, AutoClos
 
 	private final Object source;
 
-	private final ObjectMapper mapper;
+	private final Supplier<? extends ObjectMapper> mapper;
 
 	private final ThreadPoolExecutor lifecycle = executor("cluster-events");
 
@@ -49,10 +50,24 @@ public final class ClusterEventPublisher implements SupervisorListener, AutoClos
 	/**
 	 * Create a publisher.
 	 * @param publisher where events go
-	 * @param source the source of every event (the supervisor, or the worker's link to it)
+	 * @param source the source of every event (the master's application, or the worker's
+	 * link to its master)
 	 * @param mapper converts message payloads to Java types
 	 */
 	public ClusterEventPublisher(ApplicationEventPublisher publisher, Object source, ObjectMapper mapper) {
+		this(publisher, source, () -> mapper);
+	}
+
+	/**
+	 * Create a publisher whose mapper may not exist yet: it is asked for it when the first
+	 * message arrives.
+	 * @param publisher where events go
+	 * @param source the source of every event (the master's application, or the worker's
+	 * link to its master)
+	 * @param mapper supplies the mapper that converts message payloads to Java types
+	 */
+	public ClusterEventPublisher(ApplicationEventPublisher publisher, Object source,
+			Supplier<? extends ObjectMapper> mapper) {
 		this.publisher = publisher;
 		this.source = source;
 		this.mapper = mapper;
@@ -86,7 +101,7 @@ public final class ClusterEventPublisher implements SupervisorListener, AutoClos
 	@Override
 	public void message(WorkerInfo worker, JsonNode payload, Runnable delivered) {
 		publish(this.messages,
-				new WorkerMessageEvent(this.source, worker, new ClusterMessage(worker.id(), payload, this.mapper)),
+				new WorkerMessageEvent(this.source, worker, new ClusterMessage(worker.id(), payload, this.mapper.get())),
 				delivered);
 	}
 
@@ -96,7 +111,7 @@ public final class ClusterEventPublisher implements SupervisorListener, AutoClos
 	 * @param payload the message
 	 */
 	public void received(int senderId, JsonNode payload) {
-		publish(this.messages, new ClusterMessageEvent(this.source, new ClusterMessage(senderId, payload, this.mapper)),
+		publish(this.messages, new ClusterMessageEvent(this.source, new ClusterMessage(senderId, payload, this.mapper.get())),
 				null);
 	}
 

@@ -97,6 +97,14 @@ public final class ClusterSupervisor {
 
 	private final @Nullable ConnectionRouter router;
 
+	/**
+	 * How many workers of the slots may boot at once: the next one is forked as soon as
+	 * one is ready.
+	 */
+	private final int bootConcurrency;
+
+	private final int processors;
+
 	private final StatePublisher state;
 
 	private final Rollouts rollouts;
@@ -137,6 +145,11 @@ public final class ClusterSupervisor {
 	private boolean served;
 
 	/**
+	 * Whether every slot has had a worker forked since the start.
+	 */
+	private boolean allForked;
+
+	/**
 	 * Create a supervisor.
 	 * @param settings how to run the workers
 	 * @param processes starts worker processes
@@ -166,13 +179,16 @@ public final class ClusterSupervisor {
 	public ClusterSupervisor(SupervisorSettings settings, WorkerProcesses processes, SupervisorListener listener,
 			FrameCodec codec, int port, boolean exitCodeThreeIsOutOfMemory, @Nullable ConnectionRouter router) {
 		this(settings, processes, listener, codec, port, new ExitClassifier(exitCodeThreeIsOutOfMemory),
-				(port > 0) ? TcpMigrateReq.read() : null, SupervisorClock.SYSTEM, router);
+				(port > 0) ? TcpMigrateReq.read() : null, SupervisorClock.SYSTEM, router,
+				Runtime.getRuntime().availableProcessors());
 	}
 
 	ClusterSupervisor(SupervisorSettings settings, WorkerProcesses processes, SupervisorListener listener,
 			FrameCodec codec, int port, ExitClassifier exits, @Nullable Integer tcpMigrateReq, SupervisorClock clock,
-			@Nullable ConnectionRouter router) {
+			@Nullable ConnectionRouter router, int processors) {
 		this.settings = settings;
+		this.processors = processors;
+		this.bootConcurrency = bootConcurrency(processors);
 		this.router = router;
 		this.processes = processes;
 		this.listener = listener;
@@ -204,7 +220,22 @@ public final class ClusterSupervisor {
 	 * failed
 	 */
 	public int run() {
+		return run(() -> {
+		});
+	}
+
+	/**
+	 * Supervise the cluster until it stops, starting what the workers do not need once
+	 * the first of them are forked. Call once, from the thread that is to own the cluster
+	 * (the master's main thread).
+	 * @param started runs on this thread right after the first workers are forked, and
+	 * must return at once
+	 * @return the master's exit code: 0 after a requested stop, non-zero if the cluster
+	 * failed
+	 */
+	public int run(Runnable started) {
 		start();
+		started.run();
 		try {
 			while (turn(nextWakeupMillis())) {
 				// One turn of the loop after another until every worker has exited
@@ -367,11 +398,12 @@ public final class ClusterSupervisor {
 		}
 		runCommands(null);
 		maintain();
-		if (!this.stopping) {
-			logger.info("Forked " + this.target + " workers" + ((this.port <= 0) ? ""
-					: (this.router != null) ? " behind the master's proxy on port " + this.port
-							: " sharing port " + this.port)
-					+ ", " + sinceJvmStart() + "ms after the master's JVM started (master pid " + this.masterPid + ")");
+		if (!this.stopping && !this.allForked) {
+			int forked = (int) this.slots.values().stream().filter((slot) -> slot.worker != null).count();
+			logger.info("Forked " + forked + " of " + this.target + " workers" + where() + ", " + sinceJvmStart()
+					+ "ms after the master's JVM started (master pid " + this.masterPid + "); the others start as "
+					+ "these become ready, " + this.bootConcurrency + " at a time on " + this.processors + " processor"
+					+ ((this.processors != 1) ? "s" : ""));
 		}
 		if (this.port > 0 && this.router == null && Integer.valueOf(0).equals(this.tcpMigrateReq)) {
 			logger.info("net.ipv4.tcp_migrate_req is 0: connections still waiting to be accepted by a worker "
@@ -451,15 +483,57 @@ public final class ClusterSupervisor {
 	 */
 	private void maintain() {
 		long now = this.clock.nanoTime();
+		int booting = booting();
 		for (Slot slot : this.slots.values()) {
 			if (this.stopping) {
 				return;
 			}
-			if (slot.isEmpty() && now - slot.restartAtNanos >= 0) {
+			if (slot.isEmpty() && now - slot.restartAtNanos >= 0 && booting < this.bootConcurrency) {
 				spawn(slot, false);
+				if (slot.worker != null) {
+					booting++;
+				}
 			}
 		}
+		if (!this.allForked && !this.stopping
+				&& this.slots.values().stream().allMatch((slot) -> slot.worker != null || slot.lastExit != null)) {
+			this.allForked = true;
+			logger.info("Forked " + this.target + " workers" + where() + ", " + sinceJvmStart()
+					+ "ms after the master's JVM started (master pid " + this.masterPid + ")");
+		}
 		this.rollouts.advance();
+	}
+
+	/**
+	 * How many workers of the slots are booting: forked, not ready yet, not leaving.
+	 */
+	private int booting() {
+		int booting = 0;
+		for (Slot slot : this.slots.values()) {
+			if (slot.worker != null && !slot.worker.isReady() && !slot.worker.isLeaving()) {
+				booting++;
+			}
+		}
+		return booting;
+	}
+
+	private String where() {
+		if (this.port <= 0) {
+			return "";
+		}
+		return (this.router != null) ? " behind the master's proxy on port " + this.port : " sharing port " + this.port;
+	}
+
+	/**
+	 * How many workers boot at once on a machine with {@code processors} processors: one
+	 * per processor. Up to that, workers booting side by side were all serving as soon as
+	 * workers booting in turn (bench/README.md, section 5); beyond it, more JVMs would only
+	 * share the same processors, and the first of them would serve later.
+	 * @param processors the processors available to the JVM
+	 * @return the number of workers to boot at once, at least 1
+	 */
+	static int bootConcurrency(int processors) {
+		return Math.max(1, processors);
 	}
 
 	private void checkDeadlines() {

@@ -24,6 +24,11 @@ final class TestCluster {
 
 	static final int PORT = 8080;
 
+	/**
+	 * Processors enough for every worker of a test to boot at once, unless it says otherwise.
+	 */
+	static final int ENOUGH_PROCESSORS = 64;
+
 	private final FakeClock clock = new FakeClock();
 
 	private final FakeWorkerProcesses processes = new FakeWorkerProcesses();
@@ -43,15 +48,28 @@ final class TestCluster {
 	}
 
 	/**
+	 * A cluster on a machine with the given number of processors.
+	 * @param settings the settings
+	 * @param processors the processors the master sees
+	 */
+	TestCluster(TestSettings settings, int processors) {
+		this(settings, null, processors);
+	}
+
+	/**
 	 * A cluster in proxy mode.
 	 * @param settings the settings
 	 * @param router hands connections to the workers, or {@code null} for workers that
 	 * share the port themselves
 	 */
 	TestCluster(TestSettings settings, @Nullable ConnectionRouter router) {
+		this(settings, router, ENOUGH_PROCESSORS);
+	}
+
+	private TestCluster(TestSettings settings, @Nullable ConnectionRouter router, int processors) {
 		this.settings = settings.build();
 		this.supervisor = new ClusterSupervisor(this.settings, this.processes, this.listener, this.codec, PORT,
-				new ExitClassifier(true, "Linux"), 1, this.clock, router);
+				new ExitClassifier(true, "Linux"), 1, this.clock, router, processors);
 	}
 
 	/**

@@ -1,6 +1,8 @@
 package io.clusterboot.internal.ipc;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
@@ -15,7 +17,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class FrameCodec {
 
-	private final JsonMapper mapper;
+	private final CompletableFuture<JsonMapper> mapper;
 
 	private final int maxFrameSize;
 
@@ -24,10 +26,17 @@ public final class FrameCodec {
 	 * @param maxFrameSize the largest frame, in bytes, either side may send
 	 */
 	public FrameCodec(int maxFrameSize) {
-		this(JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES).build(), maxFrameSize);
+		this(CompletableFuture.completedFuture(newMapper()), maxFrameSize);
 	}
 
-	FrameCodec(JsonMapper mapper, int maxFrameSize) {
+	/**
+	 * Create a codec whose mapper is still being built, by {@link #newMapper()} on another
+	 * thread: building one takes a fifth of a second, which the master spends forking its
+	 * workers instead. The codec waits for it when first used.
+	 * @param mapper completes with the mapper
+	 * @param maxFrameSize the largest frame, in bytes, either side may send
+	 */
+	public FrameCodec(CompletableFuture<JsonMapper> mapper, int maxFrameSize) {
 		if (maxFrameSize < 64) {
 			throw new IllegalArgumentException("Frame size limit must be at least 64 bytes, not " + maxFrameSize);
 		}
@@ -35,12 +44,32 @@ public final class FrameCodec {
 		this.maxFrameSize = maxFrameSize;
 	}
 
+	FrameCodec(JsonMapper mapper, int maxFrameSize) {
+		this(CompletableFuture.completedFuture(mapper), maxFrameSize);
+	}
+
+	/**
+	 * Build the mapper frame bodies are written with.
+	 * @return a new mapper
+	 */
+	public static JsonMapper newMapper() {
+		return JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES).build();
+	}
+
 	/**
 	 * The mapper used for frame bodies, also suitable for converting message payloads.
 	 * @return the JSON mapper
 	 */
 	public JsonMapper mapper() {
-		return this.mapper;
+		try {
+			return this.mapper.join();
+		}
+		catch (CompletionException ex) {
+			if (ex.getCause() instanceof RuntimeException cause) {
+				throw cause;
+			}
+			throw ex;
+		}
 	}
 
 	/**
@@ -59,7 +88,7 @@ public final class FrameCodec {
 	 */
 	public ByteBuffer encode(Object frame) {
 		FrameType type = FrameType.forFrame(frame);
-		byte[] body = this.mapper.writeValueAsBytes(frame);
+		byte[] body = mapper().writeValueAsBytes(frame);
 		int length = body.length + 1;
 		if (length > this.maxFrameSize) {
 			throw new FrameTooLargeException(length, this.maxFrameSize);
@@ -83,7 +112,7 @@ public final class FrameCodec {
 		}
 		Object frame;
 		try {
-			frame = this.mapper.readValue(content.array(), content.arrayOffset() + content.position(),
+			frame = mapper().readValue(content.array(), content.arrayOffset() + content.position(),
 					content.remaining(), type.frameClass());
 		}
 		catch (JacksonException ex) {

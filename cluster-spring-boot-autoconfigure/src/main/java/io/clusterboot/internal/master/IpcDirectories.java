@@ -57,8 +57,7 @@ final class IpcDirectories {
 	}
 
 	/**
-	 * Make a private directory for this master's socket, then remove the stale ones of
-	 * this user's dead masters beside it.
+	 * Make a private directory for this master's socket.
 	 * @param base the temporary directory
 	 * @param pid this master's pid
 	 * @return the new directory
@@ -69,15 +68,26 @@ final class IpcDirectories {
 		if (!FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
 			return Files.createTempDirectory(base, prefix);
 		}
-		Path directory = Files.createTempDirectory(base, prefix,
+		return Files.createTempDirectory(base, prefix,
 				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+	}
+
+	/**
+	 * Remove the stale directories of this user's dead masters beside this master's own,
+	 * saying at debug level why not if that fails.
+	 * @param base the temporary directory
+	 * @param own this master's directory
+	 */
+	static void cleanUp(Path base, Path own) {
 		try {
-			removeStale(base, directory, Instant.now());
+			List<String> removed = removeStale(base, own, Instant.now());
+			if (!removed.isEmpty()) {
+				logger.debug("Removed the IPC directories of masters that are gone: " + removed);
+			}
 		}
 		catch (IOException | RuntimeException ex) {
 			logger.debug("Could not clean up stale IPC directories in " + base, ex);
 		}
-		return directory;
 	}
 
 	/**

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -30,6 +29,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.context.properties.ConfigurationPropertiesBindingPostProcessor;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 import org.springframework.context.annotation.ClassPathBeanDefinitionScanner;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -54,9 +54,9 @@ import io.clusterboot.supervisor.ClusterSupervisor;
 
 /**
  * Turns the process into the cluster's master: checks the port, opens the IPC socket,
- * starts the master's own small application context (the supervisor, the messenger and
- * the application's {@link ClusterMaster @ClusterMaster} beans) and supervises the
- * workers until the cluster stops.
+ * forks the workers, then starts the master's own small application context (the
+ * supervisor, the messenger and the application's {@link ClusterMaster @ClusterMaster}
+ * beans) while they boot, and supervises them until the cluster stops.
  *
  * @since 0.1.0
  */
@@ -227,10 +227,8 @@ public final class MasterBootstrap {
 
 	private int supervise(int port, int managementPort, Path directory, @Nullable ProxyRouter router)
 			throws IOException {
-		// Building the JSON mapper takes a fifth of a second: do it while the master's context is scanned
-		int maxFrameSize = this.settings.maxFrameSize();
-		CompletableFuture<FrameCodec> codecs = CompletableFuture.supplyAsync(() -> new FrameCodec(maxFrameSize),
-				(task) -> new Thread(task, "cluster-codec").start());
+		FrameCodec codec = new FrameCodec(CompletableFuture.supplyAsync(FrameCodec::newMapper,
+				(task) -> new Thread(task, "cluster-codec").start()), this.settings.maxFrameSize());
 		JavaCommandLine commandLine = JavaCommandLine.current();
 		WorkerCommandFactory commands = new WorkerCommandFactory(commandLine,
 				ManagementFactory.getRuntimeMXBean().getInputArguments(), this.settings.workerJvmArgs(),
@@ -266,35 +264,49 @@ public final class MasterBootstrap {
 		}
 		ChildProcesses processes = new ChildProcesses(commands, workerEnvironment,
 				new File(System.getProperty("user.dir")), classData);
+		MasterContext context = new MasterContext();
+		ClusterEventPublisher events = new ClusterEventPublisher(context, this.application, codec::mapper);
+		ClusterSupervisor supervisor = new ClusterSupervisor(this.settings.supervisor(), processes, events, codec, port,
+				commands.exitsOnOutOfMemoryError(), router);
+		try (IpcServer server = IpcServer.start(socket, codec, supervisor.channel(),
+				this.settings.handshakeTimeout())) {
+			installSignalHandlers(supervisor);
+			warnAboutWorkerLocalState(webApplicationType());
+			Thread hook = new Thread(() -> stopOnShutdown(supervisor), "cluster-master-shutdown");
+			Runtime.getRuntime().addShutdownHook(hook);
+			int exitCode = supervisor.run(() -> context.start(() -> createContext(supervisor, codec, directory),
+					(ex) -> supervisor.stop(1, "the master's application context failed to start: " + ex)));
+			removeShutdownHook(hook);
+			context.rethrowFailure();
+			return exitCode;
+		}
+		finally {
+			// The events of a short-lived cluster may still wait for the context: they are
+			// delivered before it closes
+			context.await();
+			events.close();
+			context.close();
+		}
+	}
+
+	/**
+	 * What the master does once its first workers are forked: clean up after masters that
+	 * were killed, and build its own context.
+	 */
+	private ConfigurableApplicationContext createContext(ClusterSupervisor supervisor, FrameCodec codec,
+			Path directory) {
+		IpcDirectories.cleanUp(ipcBaseDirectory(), directory);
 		AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext();
 		context.setEnvironment(this.environment);
 		context.setClassLoader(this.application.getClassLoader());
 		context.setId("cluster-master");
 		scanMasterBeans(context);
-		FrameCodec codec = join(codecs);
-		ClusterEventPublisher events = new ClusterEventPublisher(context, context, codec.mapper());
-		ClusterSupervisor supervisor = new ClusterSupervisor(this.settings.supervisor(), processes, events, codec, port,
-				commands.exitsOnOutOfMemoryError(), router);
-		try (IpcServer server = IpcServer.start(socket, codec, supervisor.channel(),
-				this.settings.handshakeTimeout())) {
-			this.beans.accept(context.getBeanFactory());
-			context.getBeanFactory().registerSingleton("clusterSupervisor", supervisor);
-			context.getBeanFactory()
-				.registerSingleton("clusterMessenger", new MasterMessenger(supervisor, codec.mapper()));
-			ConfigurationPropertiesBindingPostProcessor.register(context);
-			context.refresh();
-			installSignalHandlers(supervisor);
-			warnAboutWorkerLocalState(webApplicationType());
-			Thread hook = new Thread(() -> stopOnShutdown(supervisor), "cluster-master-shutdown");
-			Runtime.getRuntime().addShutdownHook(hook);
-			int exitCode = supervisor.run();
-			removeShutdownHook(hook);
-			return exitCode;
-		}
-		finally {
-			context.close();
-			events.close();
-		}
+		this.beans.accept(context.getBeanFactory());
+		context.getBeanFactory().registerSingleton("clusterSupervisor", supervisor);
+		context.getBeanFactory().registerSingleton("clusterMessenger", new MasterMessenger(supervisor, codec.mapper()));
+		ConfigurationPropertiesBindingPostProcessor.register(context);
+		context.refresh();
+		return context;
 	}
 
 	private void warnAboutWorkerLocalState(WebApplicationType type) {
@@ -362,18 +374,6 @@ public final class MasterBootstrap {
 		logger.debug("Found " + found + " @ClusterMaster beans in " + packages);
 	}
 
-	private static <T> T join(CompletableFuture<T> future) {
-		try {
-			return future.join();
-		}
-		catch (CompletionException ex) {
-			if (ex.getCause() instanceof RuntimeException cause) {
-				throw cause;
-			}
-			throw ex;
-		}
-	}
-
 	private static void installSignalHandlers(ClusterSupervisor supervisor) {
 		for (String name : new String[] { "TERM", "INT" }) {
 			handle(name, () -> supervisor.stop(0, "SIG" + name));
@@ -433,12 +433,13 @@ public final class MasterBootstrap {
 		}
 	}
 
-	private static Path createIpcDirectory() throws IOException {
+	private static Path ipcBaseDirectory() {
 		Path base = Path.of(System.getProperty("java.io.tmpdir"));
-		if (base.toAbsolutePath().toString().length() > MAX_SOCKET_PATH - 40) {
-			base = Path.of("/tmp");
-		}
-		return IpcDirectories.create(base, ProcessHandle.current().pid());
+		return (base.toAbsolutePath().toString().length() > MAX_SOCKET_PATH - 40) ? Path.of("/tmp") : base;
+	}
+
+	private static Path createIpcDirectory() throws IOException {
+		return IpcDirectories.create(ipcBaseDirectory(), ProcessHandle.current().pid());
 	}
 
 }

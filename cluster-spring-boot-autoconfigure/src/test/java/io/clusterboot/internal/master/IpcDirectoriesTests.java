@@ -145,6 +145,8 @@ class IpcDirectoriesTests {
 		Path created = IpcDirectories.create(this.base, 4242);
 		assertThat(created.getFileName().toString()).startsWith("cluster-4242-");
 		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(created))).isEqualTo("rwx------");
+		assertThat(stale).isDirectory();
+		IpcDirectories.cleanUp(this.base, created);
 		assertThat(stale).doesNotExist();
 		IpcDirectories.delete(created);
 		assertThat(created).doesNotExist();
