@@ -113,12 +113,7 @@ class ClusterStartupIT extends AbstractClusterIT {
 	@Test
 	void aDebuggerThatTheMasterConnectsToLeavesEachWorkerListeningOnAFreePort() throws Exception {
 		// How IDEs launch: the IDE listens, the JVM connects to it and is suspended until then
-		ListeningConnector connector = Bootstrap.virtualMachineManager()
-			.listeningConnectors()
-			.stream()
-			.filter((candidate) -> candidate.transport().name().equals("dt_socket"))
-			.findFirst()
-			.orElseThrow();
+		ListeningConnector connector = socketConnector(Bootstrap.virtualMachineManager().listeningConnectors());
 		Map<String, Connector.Argument> arguments = connector.defaultArguments();
 		arguments.get("localAddress").setValue("127.0.0.1");
 		arguments.get("port").setValue("0");
@@ -153,13 +148,15 @@ class ClusterStartupIT extends AbstractClusterIT {
 		}
 	}
 
-	private static VirtualMachine attach(int port) throws Exception {
-		AttachingConnector connector = Bootstrap.virtualMachineManager()
-			.attachingConnectors()
-			.stream()
+	private static <C extends Connector> C socketConnector(List<C> connectors) {
+		return connectors.stream()
 			.filter((candidate) -> candidate.transport().name().equals("dt_socket"))
 			.findFirst()
 			.orElseThrow();
+	}
+
+	private static VirtualMachine attach(int port) throws Exception {
+		AttachingConnector connector = socketConnector(Bootstrap.virtualMachineManager().attachingConnectors());
 		Map<String, Connector.Argument> arguments = connector.defaultArguments();
 		arguments.get("hostname").setValue("127.0.0.1");
 		arguments.get("port").setValue(Integer.toString(port));
