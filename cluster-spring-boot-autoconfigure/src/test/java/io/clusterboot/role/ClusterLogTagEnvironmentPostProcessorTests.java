@@ -104,6 +104,18 @@ class ClusterLogTagEnvironmentPostProcessorTests {
 	}
 
 	@Test
+	void aPatternOfTheApplicationsOwnShowsTheTagWhereItAsksForIt() {
+		postProcess(Map.of("cluster.worker.id", "4", "logging.pattern.console", "[${CLUSTER_LOG_TAG:}] %m%n"));
+		assertThat(this.environment.getProperty("logging.pattern.console")).isEqualTo("[worker-4] %m%n");
+	}
+
+	@Test
+	void aPatternOfTheApplicationsOwnShowsNoTagInASingleProcess() {
+		postProcess(Map.of("logging.pattern.console", "[${CLUSTER_LOG_TAG:}] %m%n"));
+		assertThat(this.environment.getProperty("logging.pattern.console")).isEqualTo("[] %m%n");
+	}
+
+	@Test
 	void jsonMembersOfTheApplicationsOwnAreKept() {
 		postProcess(Map.of("cluster.worker.id", "1", "logging.structured.json.add.team", "payments",
 				"logging.structured.json.add.cluster.worker", "blue-1"));
