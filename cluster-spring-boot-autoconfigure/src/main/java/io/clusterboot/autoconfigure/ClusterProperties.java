@@ -69,6 +69,8 @@ public class ClusterProperties {
 
 	private final Metrics metrics = new Metrics();
 
+	private final Logging logging = new Logging();
+
 	public @Nullable WorkerCount getWorkers() {
 		return this.workers;
 	}
@@ -143,6 +145,10 @@ public class ClusterProperties {
 
 	public Metrics getMetrics() {
 		return this.metrics;
+	}
+
+	public Logging getLogging() {
+		return this.logging;
 	}
 
 	/**
@@ -560,6 +566,29 @@ public class ClusterProperties {
 
 		public void setScrapeTimeout(Duration scrapeTimeout) {
 			this.scrapeTimeout = scrapeTimeout;
+		}
+
+	}
+
+	/**
+	 * The log lines of the cluster's processes.
+	 */
+	public static class Logging {
+
+		/**
+		 * Whether each log line says which process wrote it, '[master]' or '[worker-2]',
+		 * in Spring Boot's default patterns (through 'logging.pattern.level', unless it is
+		 * set), and as 'cluster.role' and 'cluster.worker' in structured logging. Read
+		 * before logging starts, from the application's configuration.
+		 */
+		private boolean workerTag = true;
+
+		public boolean isWorkerTag() {
+			return this.workerTag;
+		}
+
+		public void setWorkerTag(boolean workerTag) {
+			this.workerTag = workerTag;
 		}
 
 	}

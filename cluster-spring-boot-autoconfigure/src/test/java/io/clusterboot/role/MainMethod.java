@@ -49,4 +49,13 @@ final class MainMethod {
 		return ClusterRole.of(environment, new SpringApplication(MainMethod.class));
 	}
 
+	/**
+	 * Run an action from a method named {@code main} of this class, as an application's
+	 * main method runs {@code SpringApplication.run}.
+	 * @param action the action
+	 */
+	static void main(Runnable action) {
+		action.run();
+	}
+
 }

@@ -1,12 +1,18 @@
 package io.clusterboot.it;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -17,6 +23,12 @@ import static org.awaitility.Awaitility.await;
  */
 class ClusterLifecycleIT extends AbstractClusterIT {
 
+	// Spring Boot's default console line, with the process's tag after the level
+	private static final Pattern TAGGED_LINE = Pattern
+		.compile("^\\S+ +(?:TRACE|DEBUG|INFO|WARN|ERROR) \\[([\\w-]+)\\] (\\d+) --- ");
+
+	private static final Pattern UNTAGGED_LINE = Pattern.compile("^\\S+ +(?:TRACE|DEBUG|INFO|WARN|ERROR) \\d+ --- ");
+
 	@Test
 	void masterForksTwoWorkersThatBothAnswer() {
 		this.cluster = ClusterProcess.start().awaitReady();
@@ -26,6 +38,39 @@ class ClusterLifecycleIT extends AbstractClusterIT {
 		assertThat(answering).containsOnlyKeys(1, 2);
 		assertThat(answering.values()).doesNotContain(this.cluster.masterPid())
 			.containsExactlyInAnyOrderElementsOf(workers.stream().map(ProcessHandle::pid).toList());
+		// Every line of the shared console says which process wrote it
+		Map<Long, String> tags = tagsByPid();
+		Set<String> seen = new HashSet<>();
+		for (String line : this.cluster.output()) {
+			assertThat(line).doesNotContainPattern(UNTAGGED_LINE);
+			Matcher tagged = TAGGED_LINE.matcher(line);
+			if (tagged.find()) {
+				assertThat(tagged.group(1)).as(line).isEqualTo(tags.get(Long.parseLong(tagged.group(2))));
+				seen.add(tagged.group(1));
+			}
+		}
+		assertThat(seen).containsExactlyInAnyOrder("master", "worker-1", "worker-2");
+	}
+
+	@Test
+	void structuredLogLinesSayWhichProcessWroteThem() {
+		this.cluster = ClusterProcess.start("--logging.structured.format.console=ecs").awaitReady();
+		Map<Long, String> tags = tagsByPid();
+		JsonMapper json = JsonMapper.builder().build();
+		Set<String> seen = new HashSet<>();
+		for (String line : this.cluster.output()) {
+			if (!line.startsWith("{")) {
+				continue;
+			}
+			JsonNode member = json.readTree(line);
+			JsonNode role = member.at("/cluster/role");
+			JsonNode worker = member.at("/cluster/worker");
+			String tag = role.isMissingNode() ? "(none)"
+					: worker.isMissingNode() ? role.asString() : role.asString() + "-" + worker.asString();
+			assertThat(tag).as(line).isEqualTo(tags.get(member.at("/process/pid").asLong()));
+			seen.add(tag);
+		}
+		assertThat(seen).containsExactlyInAnyOrder("master", "worker-1", "worker-2");
 	}
 
 	@Test
@@ -123,6 +168,18 @@ class ClusterLifecycleIT extends AbstractClusterIT {
 		this.cluster.awaitReady();
 		assertThat(this.cluster.events("listening")).hasSize(2)
 			.allSatisfy((event) -> assertThat(event.detail("port")).isEqualTo(Integer.toString(port)));
+	}
+
+	/**
+	 * The tag each process of the cluster gives its log lines, by pid.
+	 */
+	private Map<Long, String> tagsByPid() {
+		Map<Long, String> tags = new HashMap<>();
+		tags.put(this.cluster.masterPid(), "master");
+		for (ClusterProcess.Event forked : this.cluster.events("forked")) {
+			tags.put(forked.pid(), "worker-" + forked.workerId());
+		}
+		return tags;
 	}
 
 	private void assertNoProcessLeft() {

@@ -201,7 +201,7 @@ class SlotFailureIT {
 					.containsPattern("failed to boot \\(exit code 1\\), restarting in \\d+m?s \\(boot failure \\d+")
 					.contains("Its application failed with IllegalStateException: Failing to boot on purpose"));
 			assertThat(cluster.output())
-				.anyMatch((line) -> line.contains("ERROR " + exited.pid() + " ---")
+				.anyMatch((line) -> line.contains("ERROR [worker-1] " + exited.pid() + " ---")
 						&& line.contains("Application run failed"));
 		}
 		assertThat(cluster.output()).filteredOn((line) -> line.contains("Failing to boot on purpose"))
