@@ -173,6 +173,18 @@ def slug(text):
     return re.sub(r"[^a-zA-Z0-9]+", "-", text).strip("-").lower()
 
 
+def pss_mb(pid):
+    """Proportional set size: each shared page counted in part, as many processes as map it."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
 def rss_mb(pid):
     try:
         with open(f"/proc/{pid}/status") as f:
@@ -643,34 +655,51 @@ http {{
     # 3. kill -9 under load
 
     def kill(self):
-        port = free_port()
-        self.say(f"Starting a cluster of 2 on port {port} (cluster.restart.reset-after=5s, so every kill restarts "
-                 "after the initial delay)")
-        cluster = self.start_app("kill-cluster", 2, port, ["--cluster.restart.reset-after=5s"])
-        try:
-            self.await_cluster(cluster, port, 2)
-            warmup = self.harness("kill-warmup", port, "keep-alive", 16, duration=f"{self.warmup}s")
-            self.harness_report(warmup, finish=True)
-            for trial in range(1, self.kill_trials + 1):
-                self.kill_trial(cluster, port, trial, loaded=False)
-                self.kill_trial(cluster, port, trial, loaded=True)
-        finally:
-            cluster.stop()
+        for spares in (0, 1):
+            port = free_port()
+            self.say(f"Starting a cluster of 2 with {spares} spare(s) on port {port} (cluster.restart.reset-after=5s, "
+                     "so every kill restarts after the initial delay)")
+            cluster = self.start_app(f"kill-cluster-spares{spares}", 2, port,
+                                     ["--cluster.restart.reset-after=5s", f"--cluster.worker.spares={spares}"])
+            try:
+                self.await_cluster(cluster, port, 2)
+                warmup = self.harness(f"kill-warmup-spares{spares}", port, "keep-alive", 16,
+                                      duration=f"{self.warmup}s")
+                self.harness_report(warmup, finish=True)
+                for trial in range(1, self.kill_trials + 1):
+                    self.kill_trial(cluster, port, trial, loaded=False, spares=spares)
+                    self.kill_trial(cluster, port, trial, loaded=True, spares=spares)
+            finally:
+                cluster.stop()
         self.summaries.append(self.summarize_kill())
 
-    def kill_trial(self, cluster, port, trial, loaded):
+    def await_spares(self, port, spares, timeout=180):
+        """Wait until the cluster has as many spares standing by (state SPARE) as asked for."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            state = get_json(port, "/actuator/cluster", 1.0)
+            if state and sum(1 for w in state["workers"] if w["id"] == 0 and w["state"] == "SPARE") >= spares:
+                return
+            time.sleep(0.2)
+        raise BenchError(f"No spare stood by within {timeout} s on port {port}")
+
+    def kill_trial(self, cluster, port, trial, loaded, spares=0):
         slot = (trial - 1) % 2 + 1
         self.await_cluster(cluster, port, 2)
+        if spares:
+            self.await_spares(port, spares)
         time.sleep(6)  # longer than reset-after: the slot's restart delay starts over
         state = get_json(port, "/actuator/cluster")
         if not state:
             raise BenchError(f"/actuator/cluster did not answer on port {port}")
-        workers = {w["id"]: w["pid"] for w in state["workers"]}
+        # A spare (id 0) stands by, unseen: the first answer from it counts as the replacement's
+        workers = {w["id"]: w["pid"] for w in state["workers"] if w["id"] != 0}
         if slot not in workers:
             raise BenchError(f"No worker in slot {slot}: {workers}")
         victim = workers[slot]
         old = set(workers.values())
-        if set(children(cluster.pid)) != old:
+        spare_pids = {w["pid"] for w in state["workers"] if w["id"] == 0}
+        if set(children(cluster.pid)) != old | spare_pids:
             raise BenchError(f"The master's children {children(cluster.pid)} are not the workers {workers}")
         load = self.harness(f"kill-load-{trial}", port, "keep-alive", 16, pause="2ms") if loaded else None
         time.sleep(3)
@@ -703,7 +732,7 @@ http {{
             t.start()
         for t in threads:
             t.join(timeout=130)
-        figures = {"loaded": loaded}
+        figures = {"loaded": loaded, "spares": spares}
         if loaded:
             time.sleep(2)
             report = self.harness_report(load)
@@ -712,6 +741,7 @@ http {{
             figures["throughput_rps"] = float(report["throughput_rps"])
         figures["host_tcp_migrate_req"] = int(read_text("/proc/sys/net/ipv4/tcp_migrate_req"))
         figures["first_answer_ms"] = (found["first"] - killed) * 1000 if "first" in found else None
+        figures["new_pid"] = found.get("new_pid")
         figures["full_capacity_ms"] = (found["full"] - killed) * 1000 if "full" in found else None
         self.record("kill", f"worker {slot}", trial, **figures)
         if loaded:
@@ -719,32 +749,51 @@ http {{
             outcome = f"under load; {figures['failures']} failed of {figures['requests']} ({kinds or 'none'})"
         else:
             outcome = "idle"
-        self.say(f"  trial {trial}: killed worker {slot} (pid {victim}) {outcome}; replacement answered after "
+        self.say(f"  trial {trial}, {spares} spare(s): killed worker {slot} (pid {victim}) {outcome}; replacement "
+                 f"{'(the spare) ' if figures.get('new_pid') in spare_pids else ''}answered after "
                  f"{figures['first_answer_ms'] and f0(figures['first_answer_ms'])} ms, 2 listening after "
                  f"{figures['full_capacity_ms'] and f0(figures['full_capacity_ms'])} ms")
 
     def summarize_kill(self):
-        idle = [e for e in self.select("kill") if not e["loaded"]]
-        entries = [e for e in self.select("kill") if e["loaded"]]
-        kinds = {k: sum(e[k] for e in entries) for k in FAILURE_KINDS}
+        columns = []
+        for spares in (0, 1):
+            every = [e for e in self.select("kill") if e.get("spares", 0) == spares]
+            if every:
+                columns.append((spares, [e for e in every if not e["loaded"]], [e for e in every if e["loaded"]]))
+        if not columns:
+            return ""
+
+        def row(label, measure):
+            return [label] + [measure(idle, loaded) for _, idle, loaded in columns]
+
+        def kinds(entries):
+            return ", ".join(f"{k} {v}" for k, v in {k: sum(e[k] for e in entries) for k in FAILURE_KINDS}.items()
+                             if v) or "none"
+
         rows = [
-            ["failed requests per kill", spread([e["failures"] for e in entries], f0)],
-            ["  by kind, all trials together",
-             ", ".join(f"{k} {v}" for k, v in kinds.items() if v) or "none"],
-            ["non-2xx responses per kill", spread([e["non2xx"] for e in entries], f0)],
-            ["requests per trial (3 s before the kill to 2 s after full capacity)",
-             spread([e["requests"] for e in entries], f0)],
-            ["load, req/s over the trial", spread([e["throughput_rps"] for e in entries], f0)],
-            ["kill → replacement's first answered request, ms", spread([e["first_answer_ms"] for e in entries], f0)],
-            ["kill → 2 workers listening again, ms", spread([e["full_capacity_ms"] for e in entries], f0)],
-            ["without load: kill → replacement's first answered request, ms",
-             spread([e["first_answer_ms"] for e in idle], f0)],
-            ["without load: kill → 2 workers listening again, ms", spread([e["full_capacity_ms"] for e in idle], f0)],
+            row("failed requests per kill", lambda i, l: spread([e["failures"] for e in l], f0)),
+            row("  by kind, all trials together", lambda i, l: kinds(l)),
+            row("non-2xx responses per kill", lambda i, l: spread([e["non2xx"] for e in l], f0)),
+            row("requests per trial (3 s before the kill to 2 s after full capacity)",
+                lambda i, l: spread([e["requests"] for e in l], f0)),
+            row("load, req/s over the trial", lambda i, l: spread([e["throughput_rps"] for e in l], f0)),
+            row("kill → replacement's first answered request, ms",
+                lambda i, l: spread([e["first_answer_ms"] for e in l], f0)),
+            row("kill → 2 workers listening again, ms", lambda i, l: spread([e["full_capacity_ms"] for e in l], f0)),
+            row("without load: kill → replacement's first answered request, ms",
+                lambda i, l: spread([e["first_answer_ms"] for e in i], f0)),
+            row("without load: kill → 2 workers listening again, ms",
+                lambda i, l: spread([e["full_capacity_ms"] for e in i], f0)),
         ]
-        migrate = sorted({str(e["host_tcp_migrate_req"]) for e in entries})
-        text = (f"### 3. kill -9 of one worker of 2, idle and under load (load harness, keep-alive, 16 connections, "
-                f"2 ms pause; {len(idle)} + {len(entries)} kills; host tcp_migrate_req={'/'.join(migrate)})\n\n")
-        return text + table(["Measure", "median (min–max)"], rows)
+        loaded = [e for _, _, l in columns for e in l]
+        idle = [e for _, i, _ in columns for e in i]
+        migrate = sorted({str(e["host_tcp_migrate_req"]) for e in loaded})
+        text = (f"### 3. kill -9 of one worker of 2, idle and under load, without and with a spare (load harness, "
+                f"keep-alive, 16 connections, 2 ms pause; {len(idle)} + {len(loaded)} kills; host "
+                f"tcp_migrate_req={'/'.join(migrate)})\n\n")
+        headers = ["Measure"] + [("no spare" if spares == 0 else "cluster.worker.spares=1") + ", median (min–max)"
+                                 for spares, _, _ in columns]
+        return text + table(headers, rows)
 
     # ---------------------------------------------------------------------------------
     # 4. Rolling restart under load
@@ -819,7 +868,9 @@ http {{
     # 5. Start-up and memory
 
     def startup(self):
-        cases = ["plain", 1, 2, 4]
+        # The default (class data prepared by the master, once per build) and class data off
+        cases = ["plain", 1, (1, "off"), 2, (2, "off"), 4, (4, "off")]
+        self.prime_class_data()
         for rep in range(1, self.startup_reps + 1):
             order = cases[rep % len(cases):] + cases[:rep % len(cases)]
             for case in order:
@@ -827,10 +878,24 @@ http {{
                 self.startup_once(case, rep, idle)
         self.summaries.append(self.summarize_startup())
 
+    def prime_class_data(self):
+        """Run the sample app once so that its class-data archive exists for the runs that use it."""
+        port = free_port()
+        self.say("Starting a cluster of 1 once so that the master prepares the class-data archive of this build")
+        proc = self.start_app("startup-prime", 1, port)
+        try:
+            self.await_log(proc, r"Class data archive .* is ready|Workers start from class data archive|"
+                                 r"Workers start without class data", timeout=300)
+            self.await_cluster(proc, port, 1)
+        finally:
+            proc.stop()
+
     def startup_once(self, case, rep, idle):
         port = free_port()
-        workers = 0 if case == "plain" else case
-        proc = self.start_app(f"startup-{case}-{rep}", workers, port)
+        workers, class_data = (0, None) if case == "plain" else (case if isinstance(case, tuple) else (case, None))
+        extra = [f"--cluster.worker.class-data={class_data}"] if class_data else []
+        name = "plain" if case == "plain" else f"{workers}" + (f"-class-data-{class_data}" if class_data else "")
+        proc = self.start_app(f"startup-{name}-{rep}", workers, port, extra)
         try:
             if case == "plain":
                 seconds = self.await_plain(proc, port)
@@ -844,12 +909,17 @@ http {{
                 forked = re.search(r"Forked \d+ (?:of \d+ )?workers.*?, (\d+)ms after the master's JVM started", output)
                 pids = children(proc.pid)
                 worker_rss = [rss_mb(p) for p in pids]
+                worker_pss = [pss_mb(p) for p in pids]
                 figures = {"ready_ms": seconds * 1000, "logged_ready_ms": int(match.group(1)) if match else None,
                            "logged_forked_ms": int(forked.group(1)) if forked else None,
                            "master_rss_mb": rss_mb(proc.pid), "worker_rss_mb": median(worker_rss),
                            "worker_rss_each_mb": "/".join(f"{r:.0f}" for r in worker_rss),
-                           "total_rss_mb": rss_mb(proc.pid) + sum(worker_rss)}
-            label = "plain JVM" if case == "plain" else f"cluster of {case}"
+                           "worker_pss_mb": median(worker_pss) if None not in worker_pss else None,
+                           "total_rss_mb": rss_mb(proc.pid) + sum(worker_rss),
+                           "class_data": "from archive" if "Workers start from class data archive" in output
+                           else "none"}
+            label = "plain JVM" if case == "plain" else f"cluster of {workers}" + (
+                ", class data off" if class_data == "off" else "")
             self.record("startup", label, rep, **figures)
             self.say(f"  rep {rep} {label:<13}: ready after {f0(figures['ready_ms'])} ms, RSS master "
                      f"{f0(figures['master_rss_mb'])} MB, workers {figures.get('worker_rss_each_mb', '-')} MB, "
@@ -880,21 +950,28 @@ http {{
     def summarize_startup(self):
         rows = []
         plain = median([e["ready_ms"] for e in self.select("startup", "plain JVM")])
-        for label in ["plain JVM", "cluster of 1", "cluster of 2", "cluster of 4"]:
+        plain_by_rep = {e["rep"]: e["ready_ms"] for e in self.select("startup", "plain JVM")}
+        for label in ["plain JVM", "cluster of 1", "cluster of 1, class data off", "cluster of 2",
+                      "cluster of 2, class data off", "cluster of 4", "cluster of 4, class data off"]:
             entries = self.select("startup", label)
             if not entries:
                 continue
-            ratio = median([e["ready_ms"] for e in entries]) / plain if plain else None
-            rows.append([label, spread([e["ready_ms"] for e in entries], f0),
+            # Per repetition: each against the plain start of the same round
+            ratios = [e["ready_ms"] / plain_by_rep[e["rep"]] for e in entries if plain_by_rep.get(e["rep"])]
+            archive = sorted({e.get("class_data", "-") for e in entries}) if label != "plain JVM" else ["-"]
+            rows.append([label, "/".join(archive), spread([e["ready_ms"] for e in entries], f0),
                          spread([e.get("logged_forked_ms") for e in entries], f0),
                          spread([e.get("logged_ready_ms") for e in entries], f0),
-                         f2(ratio) if ratio else "n/a",
+                         spread(ratios, f2) if ratios and label != "plain JVM" else "-",
                          spread([e["master_rss_mb"] for e in entries], f0),
                          spread([e["worker_rss_mb"] for e in entries], f0) if label != "plain JVM" else "-",
+                         spread([e.get("worker_pss_mb") for e in entries], f0) if label != "plain JVM" else "-",
                          spread([e["total_rss_mb"] for e in entries], f0)])
         text = "### 5. Start-up and memory (sample app)\n\n"
-        text += table(["Case", "java -jar → all answering, ms", "master's own first 'Forked', ms", "master's own 'Cluster ready', ms",
-                       "vs plain", "master RSS MB", "worker RSS MB (median of workers)", "total RSS MB"], rows)
+        text += table(["Case", "workers' class data", "java -jar → all answering, ms", "master's own first 'Forked', ms",
+                       "master's own 'Cluster ready', ms", "vs plain start of the same round",
+                       "master RSS MB", "worker RSS MB (median of workers)", "worker PSS MB (median)",
+                       "total RSS MB"], rows)
         for e in self.select("startup", "idle cluster of 2"):
             text += (f"\n\nAfter {e['idle_s']:.0f} s idle with 2 workers: the master used {e['master_cpu_ms']:.0f} ms "
                      f"of CPU ({e['master_cpu_pct']:.2f} % of one core; {e['master_total_cpu_ms'] / 1000:.1f} s since "

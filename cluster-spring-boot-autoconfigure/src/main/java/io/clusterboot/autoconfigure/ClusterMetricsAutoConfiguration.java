@@ -42,7 +42,7 @@ public final class ClusterMetricsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	WorkerTagMeterFilter workerTagMeterFilter(MasterLink runtime) {
-		return new WorkerTagMeterFilter(runtime.getWorkerId());
+		return new WorkerTagMeterFilter(runtime::getWorkerId);
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -174,6 +174,13 @@ public class ClusterProperties {
 		private boolean heapShare = true;
 
 		/**
+		 * Hot spares to keep: workers booted up to the moment before their web server
+		 * starts, waiting to be promoted when a worker dies or is replaced. A spare is not
+		 * counted as capacity.
+		 */
+		private int spares;
+
+		/**
 		 * Time a worker has from being forked to being ready before it is killed and
 		 * counted as failed to boot.
 		 */
@@ -253,6 +260,14 @@ public class ClusterProperties {
 
 		public void setHeapShare(boolean heapShare) {
 			this.heapShare = heapShare;
+		}
+
+		public int getSpares() {
+			return this.spares;
+		}
+
+		public void setSpares(int spares) {
+			this.spares = spares;
 		}
 
 		public Duration getBootTimeout() {

@@ -129,7 +129,7 @@ public class ClusterRoleApplicationListener implements GenericApplicationListene
 			return;
 		}
 		environment.getPropertySources()
-			.addFirst(new MapPropertySource("clusterWorker", workerProperties(worker, environment)));
+			.addFirst(new MapPropertySource(WorkerRuntime.PROPERTY_SOURCE, workerProperties(worker, environment)));
 		if (!worker.hasMaster()) {
 			logger.debug("Worker " + worker.workerId() + " has no master; running without one");
 			return;
@@ -170,6 +170,9 @@ public class ClusterRoleApplicationListener implements GenericApplicationListene
 	 */
 	static Map<String, Object> workerProperties(WorkerEnvironment worker, PropertyResolver environment) {
 		Map<String, Object> properties = new HashMap<>();
+		// Here as well as in the environment variable, so that a spare's id can change
+		// when it is promoted
+		properties.put(WorkerRuntime.WORKER_ID_PROPERTY, worker.workerId());
 		properties.put(PORT_SHARING_PROPERTY, worker.portSharing().value());
 		properties.put(PROXY_PROTOCOL_PROPERTY, worker.proxyProtocol());
 		if (worker.portSharing() == PortSharing.PROXY) {

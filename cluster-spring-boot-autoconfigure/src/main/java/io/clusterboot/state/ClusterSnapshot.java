@@ -62,4 +62,12 @@ public record ClusterSnapshot(long masterPid, Instant startedAt, int port, int t
 		return this.workers.stream().filter((worker) -> worker.state() == WorkerState.LISTENING).count();
 	}
 
+	/**
+	 * Number of hot spares not yet promoted, booting or standing by.
+	 * @return the count
+	 */
+	public long spares() {
+		return this.workers.stream().filter((worker) -> worker.id() == 0).count();
+	}
+
 }

@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  * An immutable view of one worker process at one moment.
  *
  * @param id the worker's slot id, from 1; a replacement keeps the id of the worker it
- * replaces
+ * replaces; 0 for a {@link WorkerState#SPARE spare} not yet promoted into a slot
  * @param pid the process id
  * @param state the worker's state
  * @param forkedAt when the process was started
@@ -45,13 +45,14 @@ public record WorkerInfo(int id, long pid, WorkerState state, Instant forkedAt, 
 	}
 
 	/**
-	 * How logs and messages name a worker process, e.g. {@code worker 2 (pid 4242)}.
-	 * @param id the worker's slot id
+	 * How logs and messages name a worker process, e.g. {@code worker 2 (pid 4242)}, or
+	 * {@code spare (pid 4243)} for a spare not yet promoted.
+	 * @param id the worker's slot id, or 0 for a spare
 	 * @param pid its process id
 	 * @return the label
 	 */
 	public static String label(int id, long pid) {
-		return "worker " + id + " (pid " + pid + ")";
+		return ((id != 0) ? "worker " + id : "spare") + " (pid " + pid + ")";
 	}
 
 }

@@ -20,6 +20,14 @@ public enum WorkerState {
 	ONLINE,
 
 	/**
+	 * A hot spare ({@code cluster.worker.spares}): its application context is refreshed
+	 * and nothing in it has started (no web server, no schedulers, no message listeners);
+	 * it waits for the master to promote it into a slot. A spare is not counted as
+	 * capacity and has id 0 until it is promoted.
+	 */
+	SPARE,
+
+	/**
 	 * The worker's application is ready and its web server, if any, is bound.
 	 */
 	LISTENING,

@@ -125,6 +125,28 @@ public final class ClusterSupervisor {
 
 	private final List<SupervisedWorker> workers = new ArrayList<>();
 
+	/**
+	 * The hot spares not yet promoted, booting or standing by; each is in
+	 * {@link #workers} too.
+	 */
+	private final List<SupervisedWorker> spares = new ArrayList<>();
+
+	/**
+	 * Spares in a row that exited unplanned before they were promoted.
+	 */
+	private int spareFailures;
+
+	/**
+	 * When to boot the next spare after one failed, in {@link SupervisorClock#nanoTime()}
+	 * terms.
+	 */
+	private long nextSpareAtNanos;
+
+	/**
+	 * Whether spares failed so often in a row that the cluster runs without them.
+	 */
+	private boolean sparesGivenUp;
+
 	private int target;
 
 	private boolean stopping;
@@ -356,7 +378,15 @@ public final class ClusterSupervisor {
 	 * {@link ClusterBusyException} if a rollout is already running
 	 */
 	public CompletableFuture<RolloutStatus> rollingRestart() {
-		return call(() -> this.rollouts.start("restart", ExitCause.STOPPED, new ArrayList<>(this.slots.keySet())));
+		return call(() -> {
+			if (!this.stopping && !this.rollouts.running()) {
+				// A rolling restart deploys what is on disk now: a spare booted before it
+				// may run the previous build, so it is never promoted; new spares boot
+				// once the restart is done
+				retireSpares("a rolling restart deploys what is on disk now");
+			}
+			return this.rollouts.start("restart", ExitCause.STOPPED, new ArrayList<>(this.slots.keySet()));
+		});
 	}
 
 	/**
@@ -489,7 +519,7 @@ public final class ClusterSupervisor {
 				return;
 			}
 			if (slot.isEmpty() && now - slot.restartAtNanos >= 0 && booting < this.bootConcurrency) {
-				spawn(slot, false);
+				fill(slot, false);
 				if (slot.worker != null) {
 					booting++;
 				}
@@ -502,6 +532,7 @@ public final class ClusterSupervisor {
 					+ "ms after the master's JVM started (master pid " + this.masterPid + ")");
 		}
 		this.rollouts.advance();
+		maintainSpares(now);
 	}
 
 	/**
@@ -567,20 +598,24 @@ public final class ClusterSupervisor {
 
 	// ---------------------------------------------------------------- workers' lives
 
+	/**
+	 * Give a slot a new worker, or a replacement for its worker: a spare standing by if
+	 * there is one, else a new process.
+	 */
+	private void fill(Slot slot, boolean replacement) {
+		SupervisedWorker spare = promotableSpare();
+		if (spare != null && promote(spare, slot, replacement)) {
+			return;
+		}
+		spawn(slot, replacement);
+	}
+
 	private void spawn(Slot slot, boolean replacement) {
-		byte[] secretBytes = new byte[32];
-		this.random.nextBytes(secretBytes);
-		SupervisedWorker worker = new SupervisedWorker(slot.id,
-				Base64.getUrlEncoder().withoutPadding().encodeToString(secretBytes), this.clock.now(),
-				this.clock.nanoTime());
-		this.channel.expect(worker);
-		WorkerProcess process;
+		SupervisedWorker worker;
 		try {
-			process = this.processes.start(slot.id, this.target, Map.of(WorkerEnvironment.WORKER_ID,
-					Integer.toString(slot.id), WorkerEnvironment.MASTER_SECRET, worker.secret));
+			worker = launch(slot.id, slot.id);
 		}
 		catch (IOException | RuntimeException ex) {
-			this.channel.forget(worker);
 			logger.error("Could not start worker " + slot.id + ": " + ex.getMessage(), ex);
 			if (replacement) {
 				this.rollouts.fail("could not start a replacement for worker " + slot.id + ": " + ex.getMessage());
@@ -590,19 +625,160 @@ public final class ClusterSupervisor {
 			}
 			return;
 		}
-		worker.process = process;
-		worker.pid = process.pid();
-		worker.requestLimit = this.recyclePolicy.requestLimit();
-		this.workers.add(worker);
 		if (replacement) {
 			slot.replacement = worker;
 		}
 		else {
 			slot.worker = worker;
 		}
+	}
+
+	/**
+	 * Start a worker process.
+	 * @param id its slot id, or 0 for a spare
+	 * @param launchId the number its JVM options are rewritten with
+	 * @return the worker
+	 */
+	private SupervisedWorker launch(int id, int launchId) throws IOException {
+		byte[] secretBytes = new byte[32];
+		this.random.nextBytes(secretBytes);
+		SupervisedWorker worker = new SupervisedWorker(id,
+				Base64.getUrlEncoder().withoutPadding().encodeToString(secretBytes), this.clock.now(),
+				this.clock.nanoTime());
+		worker.launchId = launchId;
+		this.channel.expect(worker);
+		WorkerProcess process;
+		try {
+			// Heap shares count the spares: they are JVMs of the cluster too
+			process = this.processes.start(launchId, this.target + this.settings.spares(), Map
+				.of(WorkerEnvironment.WORKER_ID, Integer.toString(id), WorkerEnvironment.MASTER_SECRET, worker.secret));
+		}
+		catch (IOException | RuntimeException ex) {
+			this.channel.forget(worker);
+			throw ex;
+		}
+		worker.process = process;
+		worker.pid = process.pid();
+		worker.requestLimit = this.recyclePolicy.requestLimit();
+		this.workers.add(worker);
 		process.onExit((code) -> execute(() -> onExit(worker, code)));
 		logger.debug("Forked " + worker);
 		this.listener.forked(info(worker));
+		return worker;
+	}
+
+	// ---------------------------------------------------------------- hot spares
+
+	/**
+	 * Boot a spare when one is missing, once every slot has served, while no worker of
+	 * the slots boots (a spare never delays capacity) and no rollout runs.
+	 */
+	private void maintainSpares(long now) {
+		if (this.stopping || this.sparesGivenUp || !this.ready || booting() > 0 || this.rollouts.running()
+				|| this.spares.size() >= this.settings.spares() || now - this.nextSpareAtNanos < 0) {
+			return;
+		}
+		for (SupervisedWorker spare : this.spares) {
+			if (!spare.isWaitingForPromotion()) {
+				// One spare boots at a time
+				return;
+			}
+		}
+		try {
+			this.spares.add(launch(0, spareLaunchId()));
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.error("Could not start a spare worker: " + ex.getMessage(), ex);
+			spareFailed();
+		}
+	}
+
+	/**
+	 * The lowest number above {@code cluster.max-workers} that no live worker was
+	 * launched with, so that spares never share a debug or JMX port.
+	 */
+	private int spareLaunchId() {
+		int launchId = this.settings.maxWorkers() + 1;
+		while (true) {
+			int candidate = launchId;
+			if (this.workers.stream().noneMatch((worker) -> worker.launchId == candidate)) {
+				return candidate;
+			}
+			launchId++;
+		}
+	}
+
+	private @Nullable SupervisedWorker promotableSpare() {
+		for (SupervisedWorker spare : this.spares) {
+			if (spare.isPromotable()) {
+				return spare;
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * Make a spare the worker, or the replacement, of a slot: it takes the slot's id and
+	 * starts its application.
+	 * @return {@code false} if it could not be told
+	 */
+	private boolean promote(SupervisedWorker spare, Slot slot, boolean replacement) {
+		if (!this.channel.promote(spare, slot.id)) {
+			requestStop(spare, ExitCause.STOPPED);
+			return false;
+		}
+		this.spares.remove(spare);
+		spare.id = slot.id;
+		spare.bootStartedNanos = this.clock.nanoTime();
+		if (replacement) {
+			slot.replacement = spare;
+		}
+		else {
+			slot.worker = spare;
+		}
+		logger.info("Promoted the spare (pid " + spare.pid + ") to worker " + slot.id
+				+ ((replacement && slot.worker != null) ? ", replacing " + slot.worker : "") + ", after it stood by "
+				+ TimeUnit.NANOSECONDS.toSeconds(this.clock.nanoTime() - spare.standingByNanos) + "s");
+		return true;
+	}
+
+	/**
+	 * A spare has booted and waits for promotion.
+	 */
+	void onStandingBy(SupervisedWorker worker, Frames.StandingBy standingBy) {
+		if (worker.state != WorkerState.ONLINE || worker.isLeaving() || !this.spares.contains(worker)) {
+			return;
+		}
+		worker.state = WorkerState.SPARE;
+		worker.standingByNanos = this.clock.nanoTime();
+		this.spareFailures = 0;
+		logger.info("A spare worker (pid " + worker.pid + ") stands by, booted in " + standingBy.bootMillis()
+				+ "ms; it takes over the next slot that needs a worker");
+	}
+
+	/**
+	 * Stop every spare not yet promoted.
+	 */
+	private void retireSpares(String why) {
+		for (SupervisedWorker spare : new ArrayList<>(this.spares)) {
+			logger.info("Stopping " + spare + ": " + why);
+			requestStop(spare, ExitCause.STOPPED);
+		}
+		this.spares.clear();
+	}
+
+	private void spareFailed() {
+		this.spareFailures++;
+		if (this.spareFailures >= this.restarts.maxBootFailures()) {
+			this.sparesGivenUp = true;
+			logger.warn(this.spareFailures + " spares in a row failed before they were promoted "
+					+ "(cluster.restart.max-boot-failures); the cluster runs without spares from now on. Their "
+					+ "output is above");
+			return;
+		}
+		Duration delay = this.settings.restart().backoff().delay(this.spareFailures);
+		this.nextSpareAtNanos = this.clock.nanoTime() + delay.toNanos();
+		logger.warn("The next spare boots in " + ExitClassifier.formatDuration(delay));
 	}
 
 	void onOnline(SupervisedWorker worker, IpcPeer connection) {
@@ -622,7 +798,9 @@ public final class ClusterSupervisor {
 	}
 
 	void onListening(SupervisedWorker worker, Frames.Listening listening) {
-		if (worker.state != WorkerState.ONLINE || worker.isLeaving()) {
+		boolean booting = worker.state == WorkerState.ONLINE
+				|| (worker.state == WorkerState.SPARE && !worker.isWaitingForPromotion());
+		if (!booting || worker.isLeaving()) {
 			// Too late: the master is already killing it (for its boot timeout, say)
 			return;
 		}
@@ -738,6 +916,10 @@ public final class ClusterSupervisor {
 		worker.exit = exit;
 		worker.state = WorkerState.EXITED;
 		this.workers.remove(worker);
+		if (this.spares.remove(worker)) {
+			spareExited(worker, exit);
+			return;
+		}
 		Duration restartDelay = null;
 		Slot slot = this.slots.get(worker.id);
 		if (slot != null && slot.replacement == worker) {
@@ -771,6 +953,19 @@ public final class ClusterSupervisor {
 		}
 		this.listener.exited(info(worker), exit, restartDelay);
 		giveUpIfNothingCanServe(worker, exit);
+	}
+
+	private void spareExited(SupervisedWorker spare, WorkerExit exit) {
+		WorkerInfo info = info(spare);
+		String line = this.exits.describe(spare, exit, null, 0, this.restarts.maxBootFailures(), this.served);
+		if (exit.planned()) {
+			logger.info(line);
+		}
+		else {
+			logger.warn(line + ((spare.startFailure != null) ? "" : ", before it was promoted"));
+			spareFailed();
+		}
+		this.listener.exited(info, exit, null);
 	}
 
 	private @Nullable Duration scheduleRestart(Slot slot, SupervisedWorker worker, WorkerExit exit) {
@@ -1020,7 +1215,7 @@ public final class ClusterSupervisor {
 
 		@Override
 		public void startReplacement(Slot slot) {
-			spawn(slot, true);
+			fill(slot, true);
 		}
 
 	}

@@ -19,9 +19,23 @@ import io.clusterboot.state.WorkerStats;
  */
 final class SupervisedWorker {
 
-	final int id;
+	/**
+	 * The slot id, or 0 for a spare until it is promoted; the channel's thread reads it.
+	 */
+	volatile int id;
+
+	/**
+	 * Whether the worker was booted as a spare, promoted or not.
+	 */
+	final boolean spare;
 
 	final String secret;
+
+	/**
+	 * The number the worker's JVM options were rewritten with (debug and JMX ports, log
+	 * file names): the slot id, or for a spare a number above {@code cluster.max-workers}.
+	 */
+	int launchId;
 
 	final Instant forkedAt;
 
@@ -36,6 +50,16 @@ final class SupervisedWorker {
 	@Nullable IpcPeer connection;
 
 	boolean disconnected;
+
+	/**
+	 * When a spare said it stands by, or 0.
+	 */
+	long standingByNanos;
+
+	/**
+	 * When the worker's boot began, for its boot timeout: its fork, or a spare's promotion.
+	 */
+	long bootStartedNanos;
 
 	@Nullable Instant listeningAt;
 
@@ -89,13 +113,31 @@ final class SupervisedWorker {
 
 	SupervisedWorker(int id, String secret, Instant forkedAt, long forkedNanos) {
 		this.id = id;
+		this.spare = id == 0;
 		this.secret = secret;
 		this.forkedAt = forkedAt;
 		this.forkedNanos = forkedNanos;
+		this.bootStartedNanos = forkedNanos;
+		this.launchId = id;
 	}
 
 	boolean isReady() {
 		return this.listeningNanos != 0;
+	}
+
+	/**
+	 * Whether this is a spare that has booted and waits to be promoted: its boot is
+	 * done until then.
+	 */
+	boolean isWaitingForPromotion() {
+		return this.state == WorkerState.SPARE && this.id == 0;
+	}
+
+	/**
+	 * Whether this is a spare the master may promote now.
+	 */
+	boolean isPromotable() {
+		return isWaitingForPromotion() && !isLeaving() && this.connection != null;
 	}
 
 	boolean isLeaving() {

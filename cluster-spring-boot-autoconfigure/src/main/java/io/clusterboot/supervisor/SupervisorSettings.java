@@ -12,6 +12,7 @@ import org.springframework.util.unit.DataSize;
  *
  * @param workers how many workers to start with
  * @param maxWorkers the most workers the cluster may run
+ * @param spares how many hot spares to keep booted, waiting to be promoted
  * @param shutdownTimeout how long a stopping worker has before it is killed
  * ({@code cluster.shutdown-timeout})
  * @param bootTimeout how long a new worker has to become ready
@@ -25,9 +26,9 @@ import org.springframework.util.unit.DataSize;
  * @param recycling when to replace a worker that has done enough
  * @since 0.1.0
  */
-public record SupervisorSettings(int workers, int maxWorkers, Duration shutdownTimeout, Duration bootTimeout,
-		Duration hangTimeout, Duration heartbeatInterval, int messageCredit, Duration scrapeTimeout, Restart restart,
-		Recycling recycling) {
+public record SupervisorSettings(int workers, int maxWorkers, int spares, Duration shutdownTimeout,
+		Duration bootTimeout, Duration hangTimeout, Duration heartbeatInterval, int messageCredit, Duration scrapeTimeout,
+		Restart restart, Recycling recycling) {
 
 	/**
 	 * Check the settings.
@@ -39,6 +40,9 @@ public record SupervisorSettings(int workers, int maxWorkers, Duration shutdownT
 		}
 		if (maxWorkers < 1) {
 			throw new IllegalArgumentException("cluster.max-workers must be at least 1, not " + maxWorkers);
+		}
+		if (spares < 0) {
+			throw new IllegalArgumentException("cluster.worker.spares must be 0 or more, not " + spares);
 		}
 		if (messageCredit < 1) {
 			throw new IllegalArgumentException("The message credit must be at least 1, not " + messageCredit);

@@ -33,11 +33,13 @@ final class Watchdog {
 	 * @return why the worker must be killed, or {@code null} if it is fine
 	 */
 	@Nullable Overrun check(SupervisedWorker worker, long now) {
-		if (!worker.isReady() && now - worker.forkedNanos > this.bootTimeout.toNanos()) {
+		if (!worker.isReady() && !worker.isWaitingForPromotion()
+				&& now - worker.bootStartedNanos > this.bootTimeout.toNanos()) {
 			return new Overrun(ExitCause.BOOT_FAILED, "it was not ready within "
 					+ ExitClassifier.formatDuration(this.bootTimeout) + " (cluster.worker.boot-timeout)");
 		}
-		if (worker.state != WorkerState.ONLINE && worker.state != WorkerState.LISTENING) {
+		if (worker.state != WorkerState.ONLINE && worker.state != WorkerState.SPARE
+				&& worker.state != WorkerState.LISTENING) {
 			return null;
 		}
 		long silentNanos = now - worker.lastHeartbeatNanos;

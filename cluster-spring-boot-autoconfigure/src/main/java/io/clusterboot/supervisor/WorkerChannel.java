@@ -111,6 +111,9 @@ final class WorkerChannel implements IpcServer.Handler {
 				worker.startFailure = exiting.failure();
 			});
 		}
+		else if (frame instanceof Frames.StandingBy standingBy) {
+			this.supervisor.execute(() -> this.supervisor.onStandingBy(worker, standingBy));
+		}
 		else if (frame instanceof Frames.ClassDataDumped dumped) {
 			this.supervisor.execute(() -> onClassDataDumped(worker, dumped));
 		}
@@ -238,6 +241,17 @@ final class WorkerChannel implements IpcServer.Handler {
 		String classDataDump = (worker.process != null) ? worker.process.classDataDump() : null;
 		connection.send(new Frames.Welcome(this.masterPid, heartbeatIntervalMillis, worker.requestLimit,
 				this.messageCredit, classDataDump));
+	}
+
+	/**
+	 * Tell a spare it now serves a slot.
+	 * @param spare the spare
+	 * @param workerId the slot's id
+	 * @return {@code false} if it could not be told (its channel is closed or full)
+	 */
+	boolean promote(SupervisedWorker spare, int workerId) {
+		IpcPeer connection = spare.connection;
+		return connection != null && connection.send(new Frames.Promote(workerId));
 	}
 
 	/**

@@ -23,15 +23,16 @@ class ClusterRoleWorkerPropertiesTests {
 		WorkerEnvironment worker = WorkerEnvironment.from(Map.of(WorkerEnvironment.WORKER_ID, "1",
 				WorkerEnvironment.MASTER_PORT, "8080", WorkerEnvironment.MASTER_MANAGEMENT_PORT, "8081"));
 		assertThat(ClusterRoleApplicationListener.workerProperties(worker, this.environment))
-			.containsExactlyInAnyOrderEntriesOf(Map.of("cluster.worker.port-sharing", "reuseport",
-					"cluster.worker.proxy-protocol", false, "server.port", 8080, "management.server.port", 8081));
+			.containsExactlyInAnyOrderEntriesOf(Map.of("cluster.worker.id", 1, "cluster.worker.port-sharing",
+					"reuseport", "cluster.worker.proxy-protocol", false, "server.port", 8080, "management.server.port",
+					8081));
 	}
 
 	@Test
 	void proxyModeWorkerBindsAPortOfTheKernelsChoiceOnLoopback() {
 		this.environment.setProperty("server.port", "9000");
 		assertThat(ClusterRoleApplicationListener.workerProperties(proxy("true"), this.environment))
-			.containsExactlyInAnyOrderEntriesOf(Map.of("cluster.worker.port-sharing", "proxy",
+			.containsExactlyInAnyOrderEntriesOf(Map.of("cluster.worker.id", 1, "cluster.worker.port-sharing", "proxy",
 					"cluster.worker.proxy-protocol", true, "server.address", "127.0.0.1", "server.port", 0));
 	}
 

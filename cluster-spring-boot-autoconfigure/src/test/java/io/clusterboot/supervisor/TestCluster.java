@@ -175,6 +175,14 @@ final class TestCluster {
 		return this.processes.started().stream().map(this::worker).toList();
 	}
 
+	/**
+	 * Every process started as a spare, oldest first.
+	 * @return the spares, promoted or not
+	 */
+	List<TestWorker> spares() {
+		return workers().stream().filter((worker) -> worker.launchedAs() == 0).toList();
+	}
+
 	private TestWorker worker(FakeWorkerProcess process) {
 		return this.workers.computeIfAbsent(process,
 				(key) -> new TestWorker(key, this.supervisor.channel(), this.codec));

@@ -19,6 +19,8 @@ final class TestSettings {
 
 	private int maxWorkers = 8;
 
+	private int spares;
+
 	private Duration shutdownTimeout = Duration.ofSeconds(35);
 
 	private Duration bootTimeout = Duration.ofMinutes(3);
@@ -51,6 +53,11 @@ final class TestSettings {
 
 	TestSettings maxWorkers(int maxWorkers) {
 		this.maxWorkers = maxWorkers;
+		return this;
+	}
+
+	TestSettings spares(int spares) {
+		this.spares = spares;
 		return this;
 	}
 
@@ -95,7 +102,7 @@ final class TestSettings {
 	}
 
 	SupervisorSettings build() {
-		return new SupervisorSettings(this.workers, this.maxWorkers, this.shutdownTimeout, this.bootTimeout,
+		return new SupervisorSettings(this.workers, this.maxWorkers, this.spares, this.shutdownTimeout, this.bootTimeout,
 				this.hangTimeout, this.heartbeatInterval, this.messageCredit, this.scrapeTimeout,
 				new SupervisorSettings.Restart(new RestartBackoff(INITIAL_DELAY, 2, MAX_DELAY), this.resetAfter,
 						this.maxBootFailures),

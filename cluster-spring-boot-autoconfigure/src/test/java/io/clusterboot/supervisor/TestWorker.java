@@ -1,9 +1,12 @@
 package io.clusterboot.supervisor;
 
+import java.util.List;
+
 import io.clusterboot.internal.ipc.FrameCodec;
 import io.clusterboot.internal.ipc.Frames;
 import io.clusterboot.internal.ipc.IpcServer;
 import io.clusterboot.internal.ipc.MalformedFrameException;
+import io.clusterboot.internal.worker.WorkerEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,7 +37,7 @@ final class TestWorker {
 	 */
 	TestWorker connect() {
 		Object attachment = this.channel.authenticate(this.peer,
-				new Frames.Hello(id(), pid(), this.process.secret()));
+				new Frames.Hello(launchedAs(), pid(), this.process.secret()));
 		assertThat(attachment).as("the master accepts the hello of worker %d (pid %d)", id(), pid()).isNotNull();
 		this.peer.attach(attachment);
 		return this;
@@ -46,6 +49,22 @@ final class TestWorker {
 	 */
 	TestWorker listen() {
 		return send(new Frames.Listening("0.0.0.0", 8080));
+	}
+
+	/**
+	 * As a spare, say the application context is refreshed and the worker waits.
+	 * @return this worker
+	 */
+	TestWorker standBy() {
+		return send(new Frames.StandingBy(1500));
+	}
+
+	/**
+	 * The slots the master promoted this spare into.
+	 * @return the slot ids, in order
+	 */
+	List<Integer> promotions() {
+		return this.peer.sent(Frames.Promote.class).stream().map(Frames.Promote::workerId).toList();
 	}
 
 	TestWorker heartbeat() {
@@ -99,8 +118,22 @@ final class TestWorker {
 		return this.peer.getAttachment() != null && !this.peer.isClosed() && !this.exited;
 	}
 
+	/**
+	 * The number the process was launched with (the slot id, or above the most workers
+	 * for a spare).
+	 * @return the launch id
+	 */
 	int id() {
 		return this.process.workerId();
+	}
+
+	/**
+	 * The worker id the process was given in its environment: its slot's, or 0 for a
+	 * spare.
+	 * @return the id
+	 */
+	int launchedAs() {
+		return Integer.parseInt(this.process.environment().get(WorkerEnvironment.WORKER_ID));
 	}
 
 	long pid() {

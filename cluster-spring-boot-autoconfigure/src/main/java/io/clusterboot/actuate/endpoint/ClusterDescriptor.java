@@ -23,8 +23,10 @@ import io.clusterboot.state.RolloutStatus;
  * @param tcpMigrateReq the master's {@code net.ipv4.tcp_migrate_req}, if the kernel has it
  * @param targetWorkers how many workers the cluster should run
  * @param currentWorkers how many worker processes are alive (more than the target while
- * one is being replaced)
+ * one is being replaced, or with spares)
  * @param listeningWorkers how many workers are ready
+ * @param spares how many hot spares are booting or standing by, not yet promoted (id 0,
+ * not counted as ready)
  * @param maxWorkers the largest number of workers the cluster may be scaled to
  * @param stopping whether the cluster is shutting down
  * @param stateAgeMillis age of the master's snapshot this answer is made from
@@ -38,7 +40,7 @@ import io.clusterboot.state.RolloutStatus;
 public record ClusterDescriptor(String role, ProcessDescriptor answeredBy, @Nullable MasterDescriptor master,
 		@Nullable String portSharing, @Nullable Integer port, @Nullable Integer tcpMigrateReq,
 		@Nullable Integer targetWorkers, @Nullable Integer currentWorkers, @Nullable Long listeningWorkers,
-		@Nullable Integer maxWorkers, @Nullable Boolean stopping, @Nullable Long stateAgeMillis,
+		@Nullable Long spares, @Nullable Integer maxWorkers, @Nullable Boolean stopping, @Nullable Long stateAgeMillis,
 		@Nullable RolloutStatus rollout, @Nullable TotalsDescriptor totals, @Nullable List<WorkerDescriptor> workers,
 		@Nullable List<SlotDescriptor> failingSlots)
 		implements OperationResponseBody {

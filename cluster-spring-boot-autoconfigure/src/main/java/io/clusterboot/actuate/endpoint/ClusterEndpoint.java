@@ -64,7 +64,7 @@ public class ClusterEndpoint {
 			String role = (master != null) ? "worker" : "standalone";
 			int id = (master != null) ? master.getWorkerId() : 0;
 			return new ClusterDescriptor(role, new ProcessDescriptor(id, pid), null, null, null, null, null, null, null,
-					null, null, null, null, null, null, null);
+					null, null, null, null, null, null, null, null);
 		}
 		Instant now = Instant.now();
 		Duration age = master.getStateAge();
@@ -77,7 +77,8 @@ public class ClusterEndpoint {
 				new MasterDescriptor(snapshot.masterPid(), snapshot.startedAt().toString(),
 						Duration.between(snapshot.startedAt(), now).toMillis()),
 				snapshot.portSharing(), (snapshot.port() > 0) ? snapshot.port() : null, snapshot.tcpMigrateReq(),
-				snapshot.targetWorkers(), snapshot.workers().size(), snapshot.listeningWorkers(), snapshot.maxWorkers(),
+				snapshot.targetWorkers(), snapshot.workers().size(), snapshot.listeningWorkers(), snapshot.spares(),
+				snapshot.maxWorkers(),
 				snapshot.stopping(), (age != null) ? age.toMillis() : null, snapshot.rollout(), totals(snapshot),
 				snapshot.workers().stream().map((worker) -> describe(worker, now)).toList(),
 				failing.isEmpty() ? null : failing);

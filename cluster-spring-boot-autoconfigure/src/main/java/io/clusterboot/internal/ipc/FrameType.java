@@ -27,7 +27,11 @@ enum FrameType {
 
 	EXITING(11, Frames.Exiting.class),
 
-	CLASS_DATA_DUMPED(12, Frames.ClassDataDumped.class);
+	CLASS_DATA_DUMPED(12, Frames.ClassDataDumped.class),
+
+	STANDING_BY(13, Frames.StandingBy.class),
+
+	PROMOTE(14, Frames.Promote.class);
 
 	private static final FrameType[] BY_CODE = new FrameType[16];
 

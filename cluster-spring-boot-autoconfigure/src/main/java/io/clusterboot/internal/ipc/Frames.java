@@ -245,4 +245,22 @@ public final class Frames {
 	public record ClassDataDumped(String file, long pauseMillis, @Nullable String failure) {
 	}
 
+	/**
+	 * A spare worker's application context is refreshed and nothing in it has started:
+	 * it waits for {@link Promote}.
+	 *
+	 * @param bootMillis how long it took from the JVM's start
+	 */
+	public record StandingBy(long bootMillis) {
+	}
+
+	/**
+	 * The master promotes a spare into a slot: it takes the slot's id and starts its
+	 * application (web server, schedulers, listeners).
+	 *
+	 * @param workerId the slot it now serves
+	 */
+	public record Promote(int workerId) {
+	}
+
 }

@@ -36,6 +36,7 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.core.env.MapPropertySource;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -53,6 +54,17 @@ import io.clusterboot.worker.MasterLink;
  * sent only as far as the master's credit goes; and its exit when the master goes away.
  */
 public final class WorkerRuntime implements MasterLink, IpcClient.Listener {
+
+	/**
+	 * The property source, first in a worker's environment, that holds what the master
+	 * decided for it, {@code cluster.worker.id} among them.
+	 */
+	public static final String PROPERTY_SOURCE = "clusterWorker";
+
+	/**
+	 * The worker's id as the application sees it: 0 in a spare until it is promoted.
+	 */
+	public static final String WORKER_ID_PROPERTY = "cluster.worker.id";
 
 	private static final Log logger = LogFactory.getLog(WorkerRuntime.class);
 
@@ -120,9 +132,23 @@ public final class WorkerRuntime implements MasterLink, IpcClient.Listener {
 
 	private volatile @Nullable String startFailure;
 
+	/**
+	 * The slot this worker serves: its id from the master at launch, or for a spare the
+	 * one it is promoted into.
+	 */
+	private volatile int workerId;
+
+	/**
+	 * For a spare, completes with the slot it is promoted into.
+	 */
+	private final CompletableFuture<Integer> promotion = new CompletableFuture<>();
+
+	private final AtomicBoolean standbyAttached = new AtomicBoolean();
+
 	private WorkerRuntime(WorkerEnvironment environment, FrameCodec codec, Path socket, String secret,
 			Duration welcomeTimeout) throws IOException {
 		this.environment = environment;
+		this.workerId = environment.workerId();
 		Frames.Hello hello = new Frames.Hello(environment.workerId(), ProcessHandle.current().pid(), secret);
 		this.client = IpcClient.connect(socket, codec, hello, welcomeTimeout, this);
 		Frames.Welcome welcome = this.client.getWelcome();
@@ -166,6 +192,12 @@ public final class WorkerRuntime implements MasterLink, IpcClient.Listener {
 				.registerSingleton("clusterClassDataDump", new ClassDataDump(classDataDump,
 						(millis, failure) -> classDataDumped(classDataDump, millis, failure)));
 		}
+		if (isSpare() && this.standbyAttached.compareAndSet(false, true)) {
+			context.getBeanFactory()
+				.registerSingleton("clusterSpareStandby", new SpareStandby(context, this.promotion,
+						() -> this.client.send(new Frames.StandingBy(ManagementFactory.getRuntimeMXBean().getUptime())),
+						(id) -> promoted(context, id)));
+		}
 		context.addApplicationListener((ApplicationEvent event) -> onApplicationEvent(context, event));
 		this.context = context;
 		this.messageReceiver = receiver;
@@ -194,6 +226,21 @@ public final class WorkerRuntime implements MasterLink, IpcClient.Listener {
 		}
 		else if (event instanceof ContextClosedEvent) {
 			this.messageReceiver = null;
+		}
+	}
+
+	/**
+	 * Whether this worker was launched as a hot spare, to wait for a slot.
+	 * @return {@code true} for a spare, promoted or not
+	 */
+	public boolean isSpare() {
+		return this.environment.workerId() == 0;
+	}
+
+	private void promoted(ConfigurableApplicationContext context, int id) {
+		this.workerId = id;
+		if (context.getEnvironment().getPropertySources().get(PROPERTY_SOURCE) instanceof MapPropertySource source) {
+			source.getSource().put(WORKER_ID_PROPERTY, id);
 		}
 	}
 
@@ -329,7 +376,7 @@ public final class WorkerRuntime implements MasterLink, IpcClient.Listener {
 
 	@Override
 	public int getWorkerId() {
-		return this.environment.workerId();
+		return this.workerId;
 	}
 
 	@Override
@@ -453,6 +500,9 @@ public final class WorkerRuntime implements MasterLink, IpcClient.Listener {
 		else if (frame instanceof Frames.Request request && request.action() == Frames.Request.Action.SCRAPE) {
 			this.scrapes.execute(() -> scrape(request));
 		}
+		else if (frame instanceof Frames.Promote promote) {
+			this.promotion.complete(promote.workerId());
+		}
 	}
 
 	private void scrape(Frames.Request request) {
@@ -483,8 +533,9 @@ public final class WorkerRuntime implements MasterLink, IpcClient.Listener {
 			return;
 		}
 		this.heartbeats.shutdownNow();
-		logger.warn("Worker " + getWorkerId() + " is shutting down: it lost its master, pid "
-				+ this.environment.masterPid() + " (" + reason + ")");
+		this.promotion.completeExceptionally(new IllegalStateException("it lost its master"));
+		logger.warn(((getWorkerId() != 0) ? "Worker " + getWorkerId() : "Spare") + " is shutting down: it lost its "
+				+ "master, pid " + this.environment.masterPid() + " (" + reason + ")");
 		// System.exit runs the shutdown hooks, so the application shuts down gracefully
 		Thread exit = new Thread(() -> System.exit(0), "cluster-worker-exit");
 		exit.start();

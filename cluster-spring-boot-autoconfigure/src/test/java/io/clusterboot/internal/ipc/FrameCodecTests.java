@@ -60,7 +60,8 @@ class FrameCodecTests {
 				new Frames.Exiting(4242L, null), new Frames.Exiting(4243L, "IllegalStateException: no database"),
 				new Frames.ClassDataDumped("/cache/app/0123abcd/jvm.jsa.4242.tmp", 2150L, null),
 				new Frames.ClassDataDumped("/cache/app/0123abcd/jvm.jsa.4242.tmp", 3L,
-						"-XX:+RecordDynamicDumpInfo is required"));
+						"-XX:+RecordDynamicDumpInfo is required"),
+				new Frames.StandingBy(5321L), new Frames.Promote(2));
 	}
 
 	private static ClusterSnapshot snapshot() {
@@ -126,7 +127,7 @@ class FrameCodecTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(bytes = { 0, 6, 13, 15, 16, 127, -1, -128 })
+	@ValueSource(bytes = { 0, 6, 15, 16, 127, -1, -128 })
 	void decodeRejectsAnUnknownType(byte type) {
 		assertThatExceptionOfType(MalformedFrameException.class)
 			.isThrownBy(() -> this.codec.decode(content(type, "{}")))

@@ -18,6 +18,7 @@ import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.LivenessState;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.env.Environment;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -33,7 +34,7 @@ import io.clusterboot.message.ClusterMessenger;
 @RestController
 class WorkerController {
 
-	private final int workerId;
+	private final Environment environment;
 
 	private final long pid = ProcessHandle.current().pid();
 
@@ -43,9 +44,9 @@ class WorkerController {
 
 	private final List<String> received = new ArrayList<>();
 
-	WorkerController(@Value("${cluster.worker.id:0}") int workerId, ApplicationContext context,
-			ObjectProvider<ClusterMessenger> messenger) {
-		this.workerId = workerId;
+	WorkerController(Environment environment, ApplicationContext context, ObjectProvider<ClusterMessenger> messenger) {
+		// Not the id itself: a spare learns it when it is promoted, after this is created
+		this.environment = environment;
 		this.context = context;
 		this.messenger = messenger;
 	}
@@ -104,17 +105,17 @@ class WorkerController {
 
 	@PostMapping("/send/master")
 	Map<String, Object> sendToMaster(@RequestParam String text) {
-		return sent(this.messenger.getObject().sendToMaster(Map.of("text", text, "from", this.workerId)));
+		return sent(this.messenger.getObject().sendToMaster(Map.of("text", text, "from", workerId())));
 	}
 
 	@PostMapping("/send/worker/{id}")
 	Map<String, Object> sendToWorker(@PathVariable int id, @RequestParam String text) {
-		return sent(this.messenger.getObject().sendToWorker(id, Map.of("text", text, "from", this.workerId)));
+		return sent(this.messenger.getObject().sendToWorker(id, Map.of("text", text, "from", workerId())));
 	}
 
 	@PostMapping("/send/all")
 	Map<String, Object> sendToAll(@RequestParam String text) {
-		return sent(this.messenger.getObject().sendToAllWorkers(Map.of("text", text, "from", this.workerId)));
+		return sent(this.messenger.getObject().sendToAllWorkers(Map.of("text", text, "from", workerId())));
 	}
 
 	@GetMapping("/received")
@@ -151,7 +152,7 @@ class WorkerController {
 
 	private Map<String, Object> identity() {
 		Map<String, Object> identity = new LinkedHashMap<>();
-		identity.put("worker", this.workerId);
+		identity.put("worker", workerId());
 		identity.put("pid", this.pid);
 		return identity;
 	}
@@ -163,6 +164,10 @@ class WorkerController {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+	}
+
+	private int workerId() {
+		return this.environment.getProperty("cluster.worker.id", Integer.class, 0);
 	}
 
 }
