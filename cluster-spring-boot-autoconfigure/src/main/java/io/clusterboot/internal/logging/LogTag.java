@@ -29,11 +29,11 @@ public final class LogTag {
 
 	/**
 	 * The tag of a worker.
-	 * @param workerId the worker's id
-	 * @return {@code worker-<id>}
+	 * @param workerId the worker's id, 0 for a hot spare not yet promoted
+	 * @return {@code worker-<id>}, or {@code spare}
 	 */
 	public static String worker(int workerId) {
-		return "worker-" + workerId;
+		return (workerId != 0) ? "worker-" + workerId : "spare";
 	}
 
 	/**

@@ -44,6 +44,7 @@ import tools.jackson.databind.ObjectMapper;
 import io.clusterboot.internal.ipc.FrameCodec;
 import io.clusterboot.internal.ipc.Frames;
 import io.clusterboot.internal.ipc.IpcClient;
+import io.clusterboot.internal.logging.LogTag;
 import io.clusterboot.state.ClusterSnapshot;
 import io.clusterboot.state.OperationOutcome;
 import io.clusterboot.worker.MasterLink;
@@ -239,6 +240,7 @@ public final class WorkerRuntime implements MasterLink, IpcClient.Listener {
 
 	private void promoted(ConfigurableApplicationContext context, int id) {
 		this.workerId = id;
+		LogTag.update(LogTag.worker(id));
 		if (context.getEnvironment().getPropertySources().get(PROPERTY_SOURCE) instanceof MapPropertySource source) {
 			source.getSource().put(WORKER_ID_PROPERTY, id);
 		}
