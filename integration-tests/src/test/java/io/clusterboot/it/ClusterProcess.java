@@ -69,8 +69,11 @@ final class ClusterProcess implements AutoCloseable {
 
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-	private ClusterProcess(List<String> command, int port, Path directory) {
+	private final boolean ownPidNamespace;
+
+	private ClusterProcess(List<String> command, int port, Path directory, boolean ownPidNamespace) {
 		this.port = port;
+		this.ownPidNamespace = ownPidNamespace;
 		try {
 			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
 			// Launch workers exactly as the master was launched and stay out of the user's
@@ -167,11 +170,31 @@ final class ClusterProcess implements AutoCloseable {
 		return start(command, directory, arguments);
 	}
 
+	/**
+	 * Start the test application with {@code java -jar} in a PID namespace of its own,
+	 * through a command prefix that puts it there ({@code unshare --pid --fork ...}),
+	 * with the given {@code java}. The pids in its output are the namespace's: they are
+	 * never taken for this machine's, and closing kills the prefix's process tree.
+	 */
+	static ClusterProcess startInPidNamespace(List<String> prefix, String java, String... arguments) {
+		List<String> command = new ArrayList<>(prefix);
+		command.add(java);
+		command.addAll(defaultJvmOptions());
+		command.add("-jar");
+		command.add(jar());
+		return start(command, null, true, arguments);
+	}
+
 	private static ClusterProcess start(List<String> command, String... arguments) {
 		return start(command, null, arguments);
 	}
 
 	private static ClusterProcess start(List<String> command, Path directory, String... arguments) {
+		return start(command, directory, false, arguments);
+	}
+
+	private static ClusterProcess start(List<String> command, Path directory, boolean ownPidNamespace,
+			String... arguments) {
 		List<String> args = new ArrayList<>(Arrays.asList(arguments));
 		int port = Arrays.stream(arguments)
 			.filter((argument) -> argument.startsWith("--server.port="))
@@ -183,7 +206,7 @@ final class ClusterProcess implements AutoCloseable {
 			args.add("--server.port=" + port);
 		}
 		command.addAll(args);
-		return new ClusterProcess(command, port, directory);
+		return new ClusterProcess(command, port, directory, ownPidNamespace);
 	}
 
 	private static List<String> defaultJvmOptions() {
@@ -234,7 +257,8 @@ final class ClusterProcess implements AutoCloseable {
 			while ((line = reader.readLine()) != null) {
 				System.out.println("[cluster " + this.master.pid() + "] " + line);
 				Matcher event = EVENT.matcher(line);
-				if (event.find()) {
+				// The pids of a PID namespace of its own are other processes here
+				if (event.find() && !this.ownPidNamespace) {
 					long pid = Long.parseLong(event.group(3));
 					this.pids.add(pid);
 					track(pid);

@@ -269,7 +269,8 @@ public final class MasterBootstrap {
 		ClusterSupervisor supervisor = new ClusterSupervisor(this.settings.supervisor(), processes, events, codec, port,
 				commands.exitsOnOutOfMemoryError(), router);
 		try (IpcServer server = IpcServer.start(socket, codec, supervisor.channel(),
-				this.settings.handshakeTimeout())) {
+				this.settings.handshakeTimeout());
+				OrphanReaper reaper = OrphanReaper.startIfPidOne()) {
 			installSignalHandlers(supervisor);
 			warnAboutWorkerLocalState(webApplicationType());
 			Thread hook = new Thread(() -> stopOnShutdown(supervisor), "cluster-master-shutdown");

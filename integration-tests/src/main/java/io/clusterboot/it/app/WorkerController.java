@@ -1,6 +1,7 @@
 package io.clusterboot.it.app;
 
 import java.io.IOException;
+import java.lang.ProcessBuilder.Redirect;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -95,6 +96,20 @@ class WorkerController {
 		});
 		halt.start();
 		return identity();
+	}
+
+	/**
+	 * Start {@code sleep} as a child of this worker, to become an orphan when the worker
+	 * is killed.
+	 */
+	@PostMapping("/spawn")
+	Map<String, Object> spawn(@RequestParam int seconds) throws IOException {
+		Process child = new ProcessBuilder("sleep", Integer.toString(seconds)).redirectOutput(Redirect.DISCARD)
+			.redirectError(Redirect.DISCARD)
+			.start();
+		Map<String, Object> result = identity();
+		result.put("child", child.pid());
+		return result;
 	}
 
 	@PostMapping("/liveness/broken")
