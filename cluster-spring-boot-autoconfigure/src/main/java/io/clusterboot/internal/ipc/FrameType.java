@@ -27,7 +27,11 @@ enum FrameType {
 
 	EXITING(11, Frames.Exiting.class),
 
-	CLASS_DATA_DUMPED(12, Frames.ClassDataDumped.class);
+	CLASS_DATA_DUMPED(12, Frames.ClassDataDumped.class),
+
+	CONTROL_HELLO(13, Frames.ControlHello.class),
+
+	CONTROL_WELCOME(14, Frames.ControlWelcome.class);
 
 	private static final FrameType[] BY_CODE = new FrameType[16];
 
