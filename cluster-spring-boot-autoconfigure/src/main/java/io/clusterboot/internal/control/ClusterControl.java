@@ -53,6 +53,11 @@ public final class ClusterControl {
 
 	private static final Duration STOP_MARGIN = Duration.ofSeconds(15);
 
+	/**
+	 * How long a master that has made its socket's directory has to bind the socket.
+	 */
+	private static final Duration STARTING_TIMEOUT = Duration.ofSeconds(5);
+
 	private final FrameCodec codec;
 
 	private final PrintStream out;
@@ -105,23 +110,40 @@ public final class ClusterControl {
 		if (ProcessHandle.of(pid).isEmpty()) {
 			throw new ControlException(FAILED, stale + " No process has that pid");
 		}
-		List<Path> sockets = IpcDirectories.sockets(pid);
-		IOException failure = null;
-		for (Path socket : sockets) {
+		long deadline = System.nanoTime() + STARTING_TIMEOUT.toNanos();
+		while (true) {
+			IOException failure = null;
+			boolean starting = false;
+			for (Path socket : IpcDirectories.sockets(pid)) {
+				if (!Files.exists(socket)) {
+					// A master writes its pid file a moment before it binds its socket
+					starting = true;
+					continue;
+				}
+				try {
+					return ControlConnection.open(socket, this.codec);
+				}
+				catch (IOException ex) {
+					failure = ex;
+				}
+			}
+			if (failure != null) {
+				throw new ControlException(FAILED,
+						stale + " Its socket refused the connection: " + failure.getMessage(), failure);
+			}
+			if (!starting || System.nanoTime() - deadline > 0) {
+				throw new ControlException(FAILED,
+						stale + " The process with that pid has no cluster socket of this OS user ("
+								+ System.getProperty("user.name") + ") in the temporary directory");
+			}
 			try {
-				return ControlConnection.open(socket, this.codec);
+				Thread.sleep(100);
 			}
-			catch (IOException ex) {
-				failure = ex;
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new ControlException(FAILED, "Interrupted while waiting for the master's socket");
 			}
 		}
-		if (failure == null) {
-			throw new ControlException(FAILED,
-					stale + " The process with that pid has no cluster socket of this OS user ("
-							+ System.getProperty("user.name") + ") in the temporary directory");
-		}
-		throw new ControlException(FAILED, stale + " Its socket refused the connection: " + failure.getMessage(),
-				failure);
 	}
 
 	private Frames.ControlWelcome welcome(ControlConnection connection, long pid, Path file)

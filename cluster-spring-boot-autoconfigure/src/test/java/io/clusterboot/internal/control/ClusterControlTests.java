@@ -45,7 +45,7 @@ class ClusterControlTests {
 
 	private @Nullable Path socketDirectory;
 
-	private @Nullable IpcServer master;
+	private volatile @Nullable IpcServer master;
 
 	@AfterEach
 	void stopMaster() throws IOException {
@@ -110,6 +110,32 @@ class ClusterControlTests {
 	}
 
 	@Test
+	void masterThatHasNotBoundItsSocketYetIsWaitedFor() throws Exception {
+		Path file = pidFile(PID);
+		ClusterSnapshot snapshot = new ClusterSnapshot(PID, Instant.now(), -1, 1, false, List.of(), List.of(), null,
+				16, new ClusterCounters(Map.of(), 0, 0, 0, 0, 0), Instant.now(), "none", null);
+		this.socketDirectory = Files.createTempDirectory(Path.of("/tmp"), "cluster-" + PID + "-");
+		Thread binding = new Thread(() -> {
+			try {
+				Thread.sleep(1000);
+				startMaster(this.socketDirectory, file.toString(),
+						(peer, request) -> peer.send(new Frames.State(snapshot)));
+			}
+			catch (Exception ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
+		binding.start();
+		try {
+			assertThat(run("status", file.toString())).isEqualTo(ClusterControl.OK);
+		}
+		finally {
+			binding.join();
+		}
+		assertThat(out()).startsWith("Cluster master pid " + PID);
+	}
+
+	@Test
 	void reloadPrintsTheProgressUntilTheLastReply() throws IOException {
 		Path file = pidFile(PID);
 		startMaster(file.toString(), (peer, request) -> {
@@ -159,8 +185,13 @@ class ClusterControlTests {
 	private List<Frames.Request> startMaster(String pidFile, BiConsumer<IpcPeer, Frames.Request> answer)
 			throws IOException {
 		this.socketDirectory = Files.createTempDirectory(Path.of("/tmp"), "cluster-" + PID + "-");
+		return startMaster(this.socketDirectory, pidFile, answer);
+	}
+
+	private List<Frames.Request> startMaster(Path directory, String pidFile,
+			BiConsumer<IpcPeer, Frames.Request> answer) throws IOException {
 		List<Frames.Request> requests = new CopyOnWriteArrayList<>();
-		this.master = IpcServer.start(this.socketDirectory.resolve("master.sock"), new FrameCodec(64 * 1024),
+		this.master = IpcServer.start(directory.resolve("master.sock"), new FrameCodec(64 * 1024),
 				new IpcServer.Handler() {
 
 					@Override
