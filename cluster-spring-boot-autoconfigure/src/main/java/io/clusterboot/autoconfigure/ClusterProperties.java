@@ -41,8 +41,9 @@ public class ClusterProperties {
 	private @Nullable Duration shutdownTimeout;
 
 	/**
-	 * File the master writes its process id to while it runs, for 'kill -HUP' and
-	 * service managers.
+	 * File the master writes its process id to while it runs, for 'kill -HUP', service
+	 * managers and the operator's command ('--cluster.control'), which finds the master
+	 * through it.
 	 */
 	private @Nullable String pidFile;
 

@@ -31,7 +31,18 @@ enum ClusterRole {
 	/**
 	 * One of the processes that run the application.
 	 */
-	WORKER;
+	WORKER,
+
+	/**
+	 * An operator's command ({@code --cluster.control=...}) that talks to a running master
+	 * and exits, without starting the application.
+	 */
+	CONTROL;
+
+	/**
+	 * The property that makes a process an operator's command.
+	 */
+	static final String CONTROL_PROPERTY = "cluster.control";
 
 	/**
 	 * Property Spring Boot's test support sets in every environment it prepares.
@@ -57,6 +68,11 @@ enum ClusterRole {
 	static ClusterRole of(Environment environment, @Nullable SpringApplication application) {
 		if (environment.containsProperty("cluster.worker.id")) {
 			return WORKER;
+		}
+		if (environment.containsProperty(CONTROL_PROPERTY)) {
+			boolean main = !environment.containsProperty(TEST_MARKER) && application != null
+					&& isMainApplication(application);
+			return main ? CONTROL : STANDALONE;
 		}
 		WorkerCount workers = Binder.get(environment).bind("cluster.workers", WorkerCount.class).orElse(null);
 		if (workers == null || !workers.isClustered()) {

@@ -26,6 +26,7 @@ import org.springframework.core.env.PropertyResolver;
 import io.clusterboot.autoconfigure.ClusterProperties;
 import io.clusterboot.autoconfigure.ClusterSettings;
 import io.clusterboot.event.ClusterEventPublisher;
+import io.clusterboot.internal.control.ClusterControl;
 import io.clusterboot.internal.master.MasterBootstrap;
 import io.clusterboot.internal.worker.WorkerEnvironment;
 import io.clusterboot.internal.worker.WorkerRuntime;
@@ -35,7 +36,8 @@ import io.clusterboot.server.PortSharing;
  * Decides, as soon as the environment is complete and logging is initialised, what this
  * process is: a {@link ClusterRole#MASTER master} takes the process over and exits with
  * the cluster's exit code; a {@link ClusterRole#WORKER worker} connects to its master and
- * carries on starting the application; a {@link ClusterRole#STANDALONE standalone}
+ * carries on starting the application; an operator's {@link ClusterRole#CONTROL command}
+ * talks to a running master and exits; a {@link ClusterRole#STANDALONE standalone}
  * process is left alone.
  *
  * @since 0.1.0
@@ -105,7 +107,20 @@ public class ClusterRoleApplicationListener implements GenericApplicationListene
 	private void onEnvironmentPrepared(ApplicationEnvironmentPreparedEvent event) {
 		ConfigurableEnvironment environment = event.getEnvironment();
 		ClusterRole role = ClusterRole.of(environment, event.getSpringApplication());
-		if (role == ClusterRole.WORKER) {
+		if (role == ClusterRole.CONTROL) {
+			// An operator's command exits here: the application's context does not exist
+			// yet, so no bean of the application is created, no banner printed, no web
+			// server and no master started (the master takes the process over at this same
+			// point). Spring Boot's own launcher modes (-Djarmode) are picked by its
+			// launcher before the application's main method runs, where a starter cannot
+			// hook in; this is the earliest point that has the command line, the
+			// application's configuration files and profiles, so that the pid file and
+			// frame size can come from them as they do for the master.
+			ClusterProperties properties = ClusterSettings.bind(environment);
+			System.exit(ClusterControl.run(environment.getProperty(ClusterRole.CONTROL_PROPERTY),
+					properties.getPidFile(), ClusterSettings.maxFrameSize(properties), System.out, System.err));
+		}
+		else if (role == ClusterRole.WORKER) {
 			prepareWorker(event.getSpringApplication(), environment);
 		}
 		else if (role == ClusterRole.MASTER) {

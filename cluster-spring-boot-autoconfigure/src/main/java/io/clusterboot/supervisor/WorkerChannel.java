@@ -319,6 +319,8 @@ final class WorkerChannel implements IpcServer.Handler {
 			case REPLACE -> this.supervisor.restart((request.workerId() != null) ? request.workerId() : 0)
 				.thenApply((status) -> "Replacing worker " + request.workerId());
 			case SCRAPE -> throw new IllegalStateException();
+			case STATUS, STOP -> CompletableFuture.failedFuture(new IllegalArgumentException(
+					"A worker cannot ask for " + request.action() + "; only an operator's command can"));
 		};
 		operation.whenComplete((message, ex) -> {
 			OperationOutcome outcome = (ex != null) ? outcome(ex) : new OperationOutcome(success(request), message);

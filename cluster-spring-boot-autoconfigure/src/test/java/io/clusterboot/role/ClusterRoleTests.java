@@ -47,6 +47,29 @@ class ClusterRoleTests {
 	}
 
 	@Test
+	void controlPropertyMakesAnOperatorsCommandWhateverTheWorkerCount() throws Exception {
+		this.environment.setProperty("cluster.workers", "2");
+		this.environment.setProperty("cluster.control", "status");
+		assertThat(MainMethod.roleOnOwnThread(this.environment)).isEqualTo(ClusterRole.CONTROL);
+		this.environment.setProperty("cluster.workers", "0");
+		assertThat(MainMethod.roleOnOwnThread(this.environment)).isEqualTo(ClusterRole.CONTROL);
+	}
+
+	@Test
+	void controlPropertyDoesNotMakeAWorkerACommand() throws Exception {
+		this.environment.setProperty("cluster.worker.id", "1");
+		this.environment.setProperty("cluster.control", "stop");
+		assertThat(MainMethod.roleOnOwnThread(this.environment)).isEqualTo(ClusterRole.WORKER);
+	}
+
+	@Test
+	void controlPropertyInATestMakesAStandaloneProcess() throws Exception {
+		this.environment.setProperty("cluster.control", "stop");
+		this.environment.setProperty(ClusterRole.TEST_MARKER, "true");
+		assertThat(MainMethod.roleOnOwnThread(this.environment)).isEqualTo(ClusterRole.STANDALONE);
+	}
+
+	@Test
 	void springBootTestEnvironmentMakesAStandaloneProcess() throws Exception {
 		this.environment.setProperty("cluster.workers", "2");
 		this.environment.setProperty(ClusterRole.TEST_MARKER, "true");

@@ -260,7 +260,10 @@ class ClusterStartupIT extends AbstractClusterIT {
 		this.cluster = ClusterProcess.startJar(List.of("nohup"), Path.of(ClusterProcess.jar()),
 				Path.of(System.getProperty("user.dir")));
 		this.cluster.awaitOutput("SIGHUP was ignored when this process started \\(nohup does that\\)");
-		assertThat(this.cluster.outputText()).contains("Use POST /actuator/cluster/restart");
+		assertThat(this.cluster.outputText())
+			.contains("Roll them with 'java -jar app.jar --cluster.control=reload --cluster.pid-file=<file>' (start "
+					+ "the master with --cluster.pid-file=<file>")
+			.contains("POST /actuator/cluster/restart");
 	}
 
 	@Test

@@ -29,11 +29,15 @@ enum FrameType {
 
 	CLASS_DATA_DUMPED(12, Frames.ClassDataDumped.class),
 
-	STANDING_BY(13, Frames.StandingBy.class),
+	CONTROL_HELLO(13, Frames.ControlHello.class),
 
-	PROMOTE(14, Frames.Promote.class);
+	CONTROL_WELCOME(14, Frames.ControlWelcome.class),
 
-	private static final FrameType[] BY_CODE = new FrameType[16];
+	STANDING_BY(15, Frames.StandingBy.class),
+
+	PROMOTE(16, Frames.Promote.class);
+
+	private static final FrameType[] BY_CODE = new FrameType[32];
 
 	static {
 		for (FrameType type : values()) {

@@ -79,6 +79,30 @@ public final class Frames {
 	}
 
 	/**
+	 * First frame of an operator's command ({@code --cluster.control=...}), in place of a
+	 * {@link Hello}: a peer of the master's own OS user that is no worker, holds no
+	 * secret and takes no slot, and may only ask for the cluster's state, a rolling
+	 * restart, a new number of workers or a stop.
+	 *
+	 * @param pid the command's process id
+	 */
+	public record ControlHello(long pid) {
+	}
+
+	/**
+	 * Master's answer to a {@link ControlHello}: enough for the command to check that it
+	 * reached the master it was looking for, not another one or a process that reused
+	 * the pid.
+	 *
+	 * @param masterPid the master's process id
+	 * @param pidFile the absolute path of the pid file the master wrote, or {@code null}
+	 * if it wrote none
+	 * @param shutdownTimeoutMillis the time the master gives a stopping worker
+	 */
+	public record ControlWelcome(long masterPid, @Nullable String pidFile, long shutdownTimeoutMillis) {
+	}
+
+	/**
 	 * The worker's application is ready and, if it is a web application, its server is
 	 * bound.
 	 *
@@ -144,8 +168,10 @@ public final class Frames {
 
 	/**
 	 * A request that expects a {@link Reply}: from a worker to the master (an operation
-	 * on the cluster, a scrape of the other workers) or from the master to a worker (a
-	 * scrape of its metrics).
+	 * on the cluster, a scrape of the other workers), from the master to a worker (a
+	 * scrape of its metrics), or from an operator's command to the master (answered with
+	 * progress replies until the operation completes; {@link Action#STATUS} is answered
+	 * with a {@link State}).
 	 *
 	 * @param id correlates the reply, unique per sender
 	 * @param action what is asked
@@ -182,7 +208,17 @@ public final class Frames {
 			 * Gather the metrics of every other worker (worker to master), or of this
 			 * worker (master to worker).
 			 */
-			SCRAPE
+			SCRAPE,
+
+			/**
+			 * Send the cluster's state (an operator's command only).
+			 */
+			STATUS,
+
+			/**
+			 * Stop the cluster gracefully (an operator's command only).
+			 */
+			STOP
 
 		}
 

@@ -28,9 +28,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * The master's end of the channel to its workers: a Unix domain socket served by one
  * selector thread. A peer must be the same OS user and must open with a {@link Frames.Hello}
- * that the {@link Handler} accepts, within the handshake timeout. Anything malformed,
- * oversized, unauthenticated or unexpected closes that one connection and is logged; the
- * server and every other connection carry on.
+ * that the {@link Handler} accepts, within the handshake timeout, or, for an operator's
+ * command, with a {@link Frames.ControlHello} the handler accepts; a command's frames stay
+ * held to the small size of a first frame. Anything malformed, oversized,
+ * unauthenticated or unexpected closes that one connection and is logged; the server and
+ * every other connection carry on.
  *
  * @since 0.1.0
  */
@@ -252,6 +254,18 @@ public final class IpcServer implements Closeable {
 		@Nullable Object authenticate(IpcPeer connection, Frames.Hello hello);
 
 		/**
+		 * Decide whether to serve an operator's command, a peer of the master's own OS
+		 * user that opened with a {@link Frames.ControlHello}. Refuses it unless
+		 * overridden.
+		 * @param connection the new connection
+		 * @param hello the command's first frame
+		 * @return an attachment to accept the command, or {@code null} to refuse it
+		 */
+		default @Nullable Object authenticateControl(IpcPeer connection, Frames.ControlHello hello) {
+			return null;
+		}
+
+		/**
 		 * Handle a frame from an authenticated peer.
 		 * @param connection the connection
 		 * @param frame the frame
@@ -371,16 +385,25 @@ public final class IpcServer implements Closeable {
 			}
 			Object frame = IpcServer.this.codec.decode(content);
 			if (this.attachment == null) {
-				if (!(frame instanceof Frames.Hello hello)) {
+				Object attachment;
+				if (frame instanceof Frames.Hello hello) {
+					attachment = IpcServer.this.handler.authenticate(this, hello);
+				}
+				else if (frame instanceof Frames.ControlHello hello) {
+					attachment = IpcServer.this.handler.authenticateControl(this, hello);
+				}
+				else {
 					throw new MalformedFrameException("expected a hello, got " + frame.getClass().getSimpleName());
 				}
-				Object attachment = IpcServer.this.handler.authenticate(this, hello);
 				if (attachment == null) {
-					close("refused " + hello);
+					close("refused " + frame);
 					return;
 				}
 				this.attachment = attachment;
-				this.decoder.setLimit(IpcServer.this.codec.maxFrameSize());
+				if (frame instanceof Frames.Hello) {
+					// A command only ever sends small requests: it stays held to the hello's limit
+					this.decoder.setLimit(IpcServer.this.codec.maxFrameSize());
+				}
 				return;
 			}
 			IpcServer.this.handler.onFrame(this, frame);

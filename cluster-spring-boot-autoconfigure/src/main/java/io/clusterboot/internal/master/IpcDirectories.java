@@ -18,7 +18,9 @@ import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -39,8 +41,12 @@ import org.jspecify.annotations.Nullable;
  * namespace still accepts on it), holding nothing but files. It is emptied and removed
  * through a handle on the open directory, relative to it, so that a link swapped in
  * meanwhile redirects nothing.
+ * <p>
+ * An operator's command finds a master's socket here too, by the master's pid.
+ *
+ * @since 0.1.0
  */
-final class IpcDirectories {
+public final class IpcDirectories {
 
 	private static final Log logger = LogFactory.getLog(IpcDirectories.class);
 
@@ -53,7 +59,60 @@ final class IpcDirectories {
 
 	private static final Duration MIN_AGE = Duration.ofMinutes(1);
 
+	/**
+	 * Longest path of a Unix domain socket, with a margin under the kernel's 108 bytes.
+	 */
+	private static final int MAX_SOCKET_PATH = 100;
+
 	private IpcDirectories() {
+	}
+
+	/**
+	 * The directory that holds the masters' directories: the JVM's temporary directory,
+	 * or {@code /tmp} where that is too long a path for a socket.
+	 * @return the directory
+	 */
+	static Path base() {
+		Path base = Path.of(System.getProperty("java.io.tmpdir"));
+		return (base.toAbsolutePath().toString().length() > MAX_SOCKET_PATH - 40) ? Path.of("/tmp") : base;
+	}
+
+	/**
+	 * The sockets of the running masters of this OS user with a given pid: those in
+	 * {@code cluster-<pid>-*} directories of the temporary directory (and of {@code /tmp},
+	 * for a master whose JVM had another temporary directory) that are real directories
+	 * owned by this user. More than one when a dead master's directory is left beside a
+	 * live one's.
+	 * @param pid the master's pid
+	 * @return the sockets, newest directory first; empty if there is none
+	 */
+	public static List<Path> sockets(long pid) {
+		String user = System.getProperty("user.name");
+		List<Path> directories = new ArrayList<>();
+		for (Path base : new LinkedHashSet<>(List.of(base().toAbsolutePath(), Path.of("/tmp")))) {
+			try (DirectoryStream<Path> entries = Files.newDirectoryStream(base, PREFIX + pid + "-*")) {
+				for (Path entry : entries) {
+					if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)
+							&& Files.getOwner(entry, LinkOption.NOFOLLOW_LINKS).getName().equals(user)) {
+						directories.add(entry);
+					}
+				}
+			}
+			catch (IOException ex) {
+				logger.debug("Could not look for the IPC directory of pid " + pid + " in " + base, ex);
+			}
+		}
+		directories.sort(Comparator.comparing(IpcDirectories::modified).reversed());
+		return directories.stream().map((directory) -> directory.resolve(SOCKET)).toList();
+	}
+
+	private static Instant modified(Path directory) {
+		try {
+			return Files.getLastModifiedTime(directory, LinkOption.NOFOLLOW_LINKS).toInstant();
+		}
+		catch (IOException ex) {
+			return Instant.EPOCH;
+		}
 	}
 
 	/**

@@ -64,8 +64,6 @@ public final class MasterBootstrap {
 
 	private static final Log logger = LogFactory.getLog(MasterBootstrap.class);
 
-	private static final int MAX_SOCKET_PATH = 100;
-
 	private final SpringApplication application;
 
 	private final ConfigurableEnvironment environment;
@@ -130,7 +128,7 @@ public final class MasterBootstrap {
 		try {
 			directory = createIpcDirectory();
 			pidFile = writePidFile();
-			return supervise(port, managementPort, directory, router);
+			return supervise(port, managementPort, directory, router, pidFile);
 		}
 		finally {
 			if (router != null) {
@@ -225,8 +223,8 @@ public final class MasterBootstrap {
 		return pidFile;
 	}
 
-	private int supervise(int port, int managementPort, Path directory, @Nullable ProxyRouter router)
-			throws IOException {
+	private int supervise(int port, int managementPort, Path directory, @Nullable ProxyRouter router,
+			@Nullable Path pidFile) throws IOException {
 		FrameCodec codec = new FrameCodec(CompletableFuture.supplyAsync(FrameCodec::newMapper,
 				(task) -> new Thread(task, "cluster-codec").start()), this.settings.maxFrameSize());
 		JavaCommandLine commandLine = JavaCommandLine.current();
@@ -268,10 +266,11 @@ public final class MasterBootstrap {
 		ClusterEventPublisher events = new ClusterEventPublisher(context, this.application, codec::mapper);
 		ClusterSupervisor supervisor = new ClusterSupervisor(this.settings.supervisor(), processes, events, codec, port,
 				commands.exitsOnOutOfMemoryError(), router);
-		try (IpcServer server = IpcServer.start(socket, codec, supervisor.channel(),
-				this.settings.handshakeTimeout());
+		ControlChannel channel = new ControlChannel(supervisor.channel(), supervisor, pidFile,
+				this.settings.supervisor().shutdownTimeout(), this.settings.supervisor().bootTimeout());
+		try (channel; IpcServer server = IpcServer.start(socket, codec, channel, this.settings.handshakeTimeout());
 				OrphanReaper reaper = OrphanReaper.startIfPidOne()) {
-			installSignalHandlers(supervisor);
+			installSignalHandlers(supervisor, pidFile);
 			warnAboutWorkerLocalState(webApplicationType());
 			Thread hook = new Thread(() -> stopOnShutdown(supervisor), "cluster-master-shutdown");
 			Runtime.getRuntime().addShutdownHook(hook);
@@ -296,7 +295,7 @@ public final class MasterBootstrap {
 	 */
 	private ConfigurableApplicationContext createContext(ClusterSupervisor supervisor, FrameCodec codec,
 			Path directory) {
-		IpcDirectories.cleanUp(ipcBaseDirectory(), directory);
+		IpcDirectories.cleanUp(IpcDirectories.base(), directory);
 		AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext();
 		context.setEnvironment(this.environment);
 		context.setClassLoader(this.application.getClassLoader());
@@ -375,7 +374,7 @@ public final class MasterBootstrap {
 		logger.debug("Found " + found + " @ClusterMaster beans in " + packages);
 	}
 
-	private static void installSignalHandlers(ClusterSupervisor supervisor) {
+	private static void installSignalHandlers(ClusterSupervisor supervisor, @Nullable Path pidFile) {
 		for (String name : new String[] { "TERM", "INT" }) {
 			handle(name, () -> supervisor.stop(0, "SIG" + name));
 		}
@@ -387,9 +386,13 @@ public final class MasterBootstrap {
 		}));
 		if (!hangUp) {
 			logger.warn("SIGHUP was ignored when this process started (nohup does that), and the JVM cannot take it "
-					+ "back: 'kill -HUP' will not roll the workers. Use POST /actuator/cluster/restart or "
-					+ "ClusterSupervisor.rollingRestart() instead, or start the master without nohup (setsid, "
-					+ "systemd and containers keep SIGHUP)");
+					+ "back: 'kill -HUP' will not roll the workers. Roll them with 'java -jar app.jar "
+					+ "--cluster.control=reload --cluster.pid-file=" + ((pidFile != null) ? pidFile : "<file>") + "'"
+					+ ((pidFile != null) ? ""
+							: " (start the master with --cluster.pid-file=<file> for that: the command finds it "
+									+ "through its pid file)")
+					+ ", POST /actuator/cluster/restart or ClusterSupervisor.rollingRestart(), or start the master "
+					+ "without nohup (setsid, systemd and containers keep SIGHUP)");
 		}
 	}
 
@@ -434,13 +437,8 @@ public final class MasterBootstrap {
 		}
 	}
 
-	private static Path ipcBaseDirectory() {
-		Path base = Path.of(System.getProperty("java.io.tmpdir"));
-		return (base.toAbsolutePath().toString().length() > MAX_SOCKET_PATH - 40) ? Path.of("/tmp") : base;
-	}
-
 	private static Path createIpcDirectory() throws IOException {
-		return IpcDirectories.create(ipcBaseDirectory(), ProcessHandle.current().pid());
+		return IpcDirectories.create(IpcDirectories.base(), ProcessHandle.current().pid());
 	}
 
 }

@@ -61,6 +61,10 @@ class FrameCodecTests {
 				new Frames.ClassDataDumped("/cache/app/0123abcd/jvm.jsa.4242.tmp", 2150L, null),
 				new Frames.ClassDataDumped("/cache/app/0123abcd/jvm.jsa.4242.tmp", 3L,
 						"-XX:+RecordDynamicDumpInfo is required"),
+				new Frames.ControlHello(5150L), new Frames.ControlWelcome(4200L, "/srv/app/master.pid", 55_000L),
+				new Frames.ControlWelcome(4200L, null, 35_000L),
+				new Frames.Request(1L, Frames.Request.Action.STATUS, null, null, null, null),
+				new Frames.Request(1L, Frames.Request.Action.STOP, null, null, null, null),
 				new Frames.StandingBy(5321L), new Frames.Promote(2));
 	}
 
@@ -127,7 +131,7 @@ class FrameCodecTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(bytes = { 0, 6, 15, 16, 127, -1, -128 })
+	@ValueSource(bytes = { 0, 6, 17, 31, 127, -1, -128 })
 	void decodeRejectsAnUnknownType(byte type) {
 		assertThatExceptionOfType(MalformedFrameException.class)
 			.isThrownBy(() -> this.codec.decode(content(type, "{}")))
@@ -149,7 +153,7 @@ class FrameCodecTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(bytes = { 1, 2, 3, 4, 5, 7 })
+	@ValueSource(bytes = { 1, 2, 3, 4, 5, 7, 13, 14, 15, 16 })
 	void decodeRejectsANullBody(byte type) {
 		assertThatExceptionOfType(MalformedFrameException.class)
 			.isThrownBy(() -> this.codec.decode(content(type, "null")))
@@ -176,6 +180,28 @@ class FrameCodecTests {
 		Object welcome = this.codec.decode(content(FrameType.WELCOME.code(),
 				"{\"masterPid\":1,\"heartbeatIntervalMillis\":2,\"requestLimit\":0,\"messageCredit\":10}"));
 		assertThat(welcome).isEqualTo(new Frames.Welcome(1, 2, 0, 10, null));
+	}
+
+	@Test
+	void decodeRejectsAControlHelloWithoutItsPid() {
+		assertThatExceptionOfType(MalformedFrameException.class)
+			.isThrownBy(() -> this.codec.decode(content(FrameType.CONTROL_HELLO.code(), "{\"pid\":null}")))
+			.withMessageStartingWith("Malformed CONTROL_HELLO frame: ");
+	}
+
+	@Test
+	void decodeRejectsAControlWelcomeWithoutTheMastersPid() {
+		assertThatExceptionOfType(MalformedFrameException.class)
+			.isThrownBy(() -> this.codec.decode(content(FrameType.CONTROL_WELCOME.code(),
+					"{\"masterPid\":null,\"pidFile\":\"/srv/app/master.pid\",\"shutdownTimeoutMillis\":1}")))
+			.withMessageStartingWith("Malformed CONTROL_WELCOME frame: ");
+	}
+
+	@Test
+	void decodeRejectsAControlHelloOfTheWrongShape() {
+		assertThatExceptionOfType(MalformedFrameException.class)
+			.isThrownBy(() -> this.codec.decode(content(FrameType.CONTROL_HELLO.code(), "[5150]")))
+			.withMessageStartingWith("Malformed CONTROL_HELLO frame: ");
 	}
 
 	@Test

@@ -145,6 +145,39 @@ class IpcServerTests {
 	}
 
 	@Test
+	void commandIsRefusedByAHandlerThatServesNone() throws IOException {
+		assertClosedAfterSending(this.codec.encode(new Frames.ControlHello(ProcessHandle.current().pid())));
+	}
+
+	@Test
+	void commandServedByTheHandlerIsWelcomedAndItsRequestsReachTheHandler() throws IOException {
+		this.handler.serveCommands = true;
+		try (ControlConnection command = ControlConnection.open(this.server.getSocketPath(), this.codec)) {
+			assertThat(command.receive(TIMEOUT)).isEqualTo(RecordingHandler.CONTROL_WELCOME);
+			Frames.Request status = new Frames.Request(1, Frames.Request.Action.STATUS, null, null, null, null);
+			command.send(status);
+			eventually().untilAsserted(() -> assertThat(this.handler.frames)
+				.contains(new RecordingHandler.Received("command-" + ProcessHandle.current().pid(), status)));
+		}
+		assertBystanderUndisturbed();
+	}
+
+	@Test
+	void commandStaysHeldToTheHelloLimit() throws IOException {
+		this.handler.serveCommands = true;
+		try (ControlConnection command = ControlConnection.open(this.server.getSocketPath(), this.codec)) {
+			assertThat(command.receive(TIMEOUT)).isEqualTo(RecordingHandler.CONTROL_WELCOME);
+			JsonNode payload = JsonNodeFactory.instance.stringNode("x".repeat(IpcServer.HELLO_LIMIT));
+			command.send(new Frames.Message(0, Frames.MASTER, payload));
+			// End of stream, or a reset as the master closed with these bytes unread
+			assertThatIOException().isThrownBy(() -> command.receive(TIMEOUT));
+		}
+		assertThat(this.handler.closes).singleElement()
+			.satisfies((closed) -> assertThat(closed.reason()).startsWith("protocol error: Frame length"));
+		assertBystanderUndisturbed();
+	}
+
+	@Test
 	void unknownFrameTypeClosesTheConnection() throws IOException {
 		assertClosedAfterSending(frame((byte) 9, "{}"));
 	}

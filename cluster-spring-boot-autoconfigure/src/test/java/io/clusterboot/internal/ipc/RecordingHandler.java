@@ -26,7 +26,15 @@ class RecordingHandler implements IpcServer.Handler {
 
 	final Map<String, IpcPeer> connections = new ConcurrentHashMap<>();
 
+	static final Frames.ControlWelcome CONTROL_WELCOME = new Frames.ControlWelcome(4242, "/srv/app/master.pid", 1000);
+
 	private final boolean welcome;
+
+	/**
+	 * Whether an operator's command is served (it is refused by default, as a handler
+	 * that does not override {@link IpcServer.Handler#authenticateControl} does).
+	 */
+	volatile boolean serveCommands;
 
 	RecordingHandler() {
 		this(true);
@@ -48,6 +56,15 @@ class RecordingHandler implements IpcServer.Handler {
 			connection.send(WELCOME);
 		}
 		return worker;
+	}
+
+	@Override
+	public @Nullable Object authenticateControl(IpcPeer connection, Frames.ControlHello hello) {
+		if (!this.serveCommands) {
+			return IpcServer.Handler.super.authenticateControl(connection, hello);
+		}
+		connection.send(CONTROL_WELCOME);
+		return "command-" + hello.pid();
 	}
 
 	@Override
