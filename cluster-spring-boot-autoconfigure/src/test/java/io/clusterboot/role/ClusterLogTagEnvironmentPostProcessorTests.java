@@ -133,6 +133,19 @@ class ClusterLogTagEnvironmentPostProcessorTests {
 	}
 
 	@Test
+	void anOperatorsCommandIsNotTagged() throws Exception {
+		this.environment.getPropertySources()
+			.addFirst(new MapPropertySource("application", Map.of("cluster.workers", "2", "cluster.control", "status")));
+		MainMethod.onOwnThread(() -> {
+			MainMethod.main(() -> this.postProcessor.postProcessEnvironment(this.environment,
+					new SpringApplication(MainMethod.class)));
+			return null;
+		});
+		assertThat(LogTag.current()).isNull();
+		assertThat(this.environment.getProperty("logging.pattern.level")).isNull();
+	}
+
+	@Test
 	void aSingleProcessIsNotTagged() {
 		postProcess(Map.of());
 		assertThat(LogTag.current()).isNull();

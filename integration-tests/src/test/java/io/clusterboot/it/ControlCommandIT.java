@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The operator's command line, {@code java -jar app.jar --cluster.control=...
@@ -123,6 +125,29 @@ class ControlCommandIT {
 
 	@Test
 	@Order(5)
+	void anotherOsUserIsRefused() throws IOException {
+		assumeTrue("root".equals(System.getProperty("user.name")) && Files.isExecutable(Path.of("/usr/bin/setpriv")),
+				"needs root and setpriv to run the command as another user");
+		// A pid file the other user can read, in a directory it can enter
+		Path shared = Files.createTempDirectory("control-it-shared");
+		try {
+			Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxr-xr-x"));
+			Path pidFile = Files.writeString(shared.resolve("master.pid"), this.cluster.masterPid() + "\n");
+			Files.setPosixFilePermissions(pidFile, PosixFilePermissions.fromString("rw-r--r--"));
+			Result result = control(List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"),
+					shared, "status", "--cluster.pid-file=" + pidFile);
+			assertThat(result.exitCode()).as(result.output()).isEqualTo(1);
+			assertThat(result.output()).contains("belongs to OS user root, and only a master's own user may operate it");
+			assertThat(result.output()).doesNotContain("WORKER ");
+		}
+		finally {
+			Files.deleteIfExists(shared.resolve("master.pid"));
+			Files.deleteIfExists(shared);
+		}
+	}
+
+	@Test
+	@Order(6)
 	void stopEndsTheMaster() {
 		Result stop = control("stop");
 		assertThat(stop.exitCode()).as(stop.output()).isZero();
@@ -140,10 +165,19 @@ class ControlCommandIT {
 	 * cluster's>}, or with the pid file given.
 	 */
 	private Result control(String command, String... arguments) {
-		List<String> line = new ArrayList<>(List.of(ClusterProcess.java(), "-XX:TieredStopAtLevel=1", "-jar",
-				ClusterProcess.jar(), "--cluster.control=" + command));
+		return control(List.of(), this.directory, command, arguments);
+	}
+
+	/**
+	 * Run the command behind a prefix (another user's, say), in a working directory.
+	 */
+	private Result control(List<String> prefix, Path workingDirectory, String command, String... arguments) {
+		List<String> line = new ArrayList<>(prefix);
+		line.addAll(List.of(ClusterProcess.java(), "-XX:TieredStopAtLevel=1", "-jar", ClusterProcess.jar(),
+				"--cluster.control=" + command));
 		line.addAll((arguments.length > 0) ? List.of(arguments) : List.of("--cluster.pid-file=" + this.pidFile));
-		ProcessBuilder builder = new ProcessBuilder(line).redirectErrorStream(true).directory(this.directory.toFile());
+		ProcessBuilder builder = new ProcessBuilder(line).redirectErrorStream(true)
+			.directory(workingDirectory.toFile());
 		builder.environment().put("CLUSTER_WORKER_CLASSDATA", "off");
 		Process process = null;
 		try {

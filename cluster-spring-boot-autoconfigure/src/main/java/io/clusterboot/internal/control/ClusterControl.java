@@ -107,8 +107,17 @@ public final class ClusterControl {
 
 	private ControlConnection connect(long pid, Path file) throws ControlException {
 		String stale = "No cluster master is running with pid " + pid + " (from " + file + "); stale pid file?";
-		if (ProcessHandle.of(pid).isEmpty()) {
+		Optional<ProcessHandle> process = ProcessHandle.of(pid);
+		if (process.isEmpty()) {
 			throw new ControlException(FAILED, stale + " No process has that pid");
+		}
+		String user = System.getProperty("user.name");
+		String owner = process.get().info().user().orElse(null);
+		if (owner != null && !owner.equals(user)) {
+			// Its socket is in a directory only its user may enter, and the master checks
+			// the user of every peer
+			throw new ControlException(FAILED, "The process with pid " + pid + " (from " + file + ") belongs to OS "
+					+ "user " + owner + ", and only a master's own user may operate it; run the command as " + owner);
 		}
 		long deadline = System.nanoTime() + STARTING_TIMEOUT.toNanos();
 		while (true) {
