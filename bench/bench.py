@@ -173,27 +173,25 @@ def slug(text):
     return re.sub(r"[^a-zA-Z0-9]+", "-", text).strip("-").lower()
 
 
-def pss_mb(pid):
-    """Proportional set size: each shared page counted in part, as many processes as map it."""
+def proc_mb(path, key):
+    """A size in kB from a /proc file of "Key:  value kB" lines, in MB, or None."""
     try:
-        with open(f"/proc/{pid}/smaps_rollup") as f:
+        with open(path) as f:
             for line in f:
-                if line.startswith("Pss:"):
+                if line.startswith(key):
                     return int(line.split()[1]) / 1024
     except OSError:
         pass
     return None
+
+
+def pss_mb(pid):
+    """Proportional set size: each shared page counted in part, as many processes as map it."""
+    return proc_mb(f"/proc/{pid}/smaps_rollup", "Pss:")
 
 
 def rss_mb(pid):
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return None
+    return proc_mb(f"/proc/{pid}/status", "VmRSS:")
 
 
 def cpu_ms(pid):

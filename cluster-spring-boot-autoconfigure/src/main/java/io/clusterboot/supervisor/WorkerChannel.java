@@ -6,7 +6,6 @@ import java.security.MessageDigest;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -323,7 +322,8 @@ final class WorkerChannel implements IpcServer.Handler {
 					"A worker cannot ask for " + request.action() + "; only an operator's command can"));
 		};
 		operation.whenComplete((message, ex) -> {
-			OperationOutcome outcome = (ex != null) ? outcome(ex) : new OperationOutcome(success(request), message);
+			OperationOutcome outcome = (ex != null) ? OperationFailures.outcome(ex)
+					: new OperationOutcome(success(request), message);
 			connection.send(Frames.Reply.of(request.id(), outcome.status(), outcome.message()));
 		});
 	}
@@ -331,30 +331,6 @@ final class WorkerChannel implements IpcServer.Handler {
 	private static OperationOutcome.Status success(Frames.Request request) {
 		return (request.action() == Frames.Request.Action.SCALE) ? OperationOutcome.Status.DONE
 				: OperationOutcome.Status.ACCEPTED;
-	}
-
-	/**
-	 * What an operation that failed tells the worker that asked.
-	 * @param failure the failure
-	 * @return the outcome
-	 */
-	static OperationOutcome outcome(Throwable failure) {
-		Throwable cause = (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause()
-				: failure;
-		OperationOutcome.Status status;
-		if (cause instanceof NoSuchWorkerException) {
-			status = OperationOutcome.Status.NOT_FOUND;
-		}
-		else if (cause instanceof ClusterBusyException) {
-			status = OperationOutcome.Status.CONFLICT;
-		}
-		else if (cause instanceof IllegalArgumentException) {
-			status = OperationOutcome.Status.INVALID;
-		}
-		else {
-			status = OperationOutcome.Status.UNAVAILABLE;
-		}
-		return new OperationOutcome(status, String.valueOf(cause.getMessage()));
 	}
 
 }

@@ -8,7 +8,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -29,8 +28,8 @@ import io.clusterboot.state.RolloutStatus;
 import io.clusterboot.state.SlotInfo;
 import io.clusterboot.state.WorkerInfo;
 import io.clusterboot.state.WorkerState;
-import io.clusterboot.supervisor.ClusterBusyException;
 import io.clusterboot.supervisor.ClusterSupervisor;
+import io.clusterboot.supervisor.OperationFailures;
 
 /**
  * The master's side of an operator's command ({@code --cluster.control=...}): serves the
@@ -167,19 +166,8 @@ final class ControlChannel implements IpcServer.Handler, Closeable {
 	}
 
 	private static void fail(IpcPeer connection, long id, Throwable failure) {
-		Throwable cause = (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause()
-				: failure;
-		OperationOutcome.Status status;
-		if (cause instanceof ClusterBusyException) {
-			status = OperationOutcome.Status.CONFLICT;
-		}
-		else if (cause instanceof IllegalArgumentException) {
-			status = OperationOutcome.Status.INVALID;
-		}
-		else {
-			status = OperationOutcome.Status.UNAVAILABLE;
-		}
-		connection.send(Frames.Reply.of(id, status, String.valueOf(cause.getMessage())));
+		OperationOutcome outcome = OperationFailures.outcome(failure);
+		connection.send(Frames.Reply.of(id, outcome.status(), outcome.message()));
 	}
 
 	/**
