@@ -20,6 +20,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Class data for workers in real clusters of one worker: the first start of a build has
@@ -113,6 +114,34 @@ class ClassDataIT extends AbstractClusterIT {
 			.noneMatch((argument) -> argument.startsWith("-XX:SharedArchiveFile")
 					|| argument.equals("-XX:+RecordDynamicDumpInfo"));
 		assertThat(unused).doesNotExist();
+	}
+
+	@Test
+	@Order(5)
+	void fromJava25TheWorkersStartFromAnAotCache() throws IOException {
+		InstalledJava java = InstalledJava.newest();
+		assumeTrue(java.version() >= 25, "needs a Java 25 or later beside the test's");
+		Path jar = jar();
+		Path aotCache = temp.resolve("cache-aot");
+		this.cluster = ClusterProcess.startCopyOfJar(java.executable(), List.of(), jar, "--cluster.workers=1",
+				"--cluster.worker.class-data=auto", "--cluster.worker.class-data-directory=" + aotCache)
+			.awaitReady();
+		Matcher ready = this.cluster.awaitOutput("Class data archive (\\S+) is ready \\(", Duration.ofSeconds(90));
+		Path cache = Path.of(ready.group(1));
+		assertThat(cache).isRegularFile().startsWith(aotCache);
+		assertThat(cache.getFileName().toString()).startsWith("jdk" + java.version() + "-").endsWith(".aot");
+		assertThat(commandLine(this.cluster.workerPid(1)))
+			.anyMatch((argument) -> argument.startsWith("-XX:AOTCacheOutput="));
+		this.cluster.close();
+
+		this.cluster = ClusterProcess.startCopyOfJar(java.executable(), List.of(), jar, "--cluster.workers=1",
+				"--cluster.worker.class-data=auto", "--cluster.worker.class-data-directory=" + aotCache)
+			.awaitReady();
+		assertThat(this.cluster.outputText()).contains("Workers start from class data archive " + cache);
+		long worker = this.cluster.workerPid(1);
+		assertThat(commandLine(worker)).contains("-XX:AOTCache=" + cache)
+			.noneMatch((argument) -> argument.startsWith("-XX:AOTCacheOutput="));
+		assertThat(this.cluster.get("/").get("pid").asLong()).isEqualTo(worker);
 	}
 
 	private static ClusterProcess start(Path jar, List<String> jvmOptions) {

@@ -144,8 +144,15 @@ final class ClusterProcess implements AutoCloseable {
 	 * Start a jar of the test application with {@code java -jar}.
 	 */
 	static ClusterProcess startCopyOfJar(List<String> jvmOptions, Path jar, String... arguments) {
+		return startCopyOfJar(java(), jvmOptions, jar, arguments);
+	}
+
+	/**
+	 * Start a jar on another {@code java} than the test's.
+	 */
+	static ClusterProcess startCopyOfJar(String java, List<String> jvmOptions, Path jar, String... arguments) {
 		List<String> command = new ArrayList<>();
-		command.add(java());
+		command.add(java);
 		command.addAll(defaultJvmOptions());
 		command.addAll(jvmOptions);
 		command.add("-jar");
@@ -211,7 +218,7 @@ final class ClusterProcess implements AutoCloseable {
 
 	private static List<String> defaultJvmOptions() {
 		// Quick start-up for short-lived test JVMs; workers inherit it
-		return List.of("-XX:TieredStopAtLevel=1", "-Xshare:auto");
+		return List.of("-XX:TieredStopAtLevel=1");
 	}
 
 	static String java() {

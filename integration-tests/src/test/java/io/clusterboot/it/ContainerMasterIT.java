@@ -2,15 +2,12 @@ package io.clusterboot.it;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
@@ -32,15 +29,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class ContainerMasterIT extends AbstractClusterIT {
 
-	private static final Path JVMS = Path.of("/usr/lib/jvm");
-
 	@Test
 	void theMasterAsPidOneFollowsTheCpuLimitReapsOrphansAndStopsCleanly() throws Exception {
 		assumeTrue(System.getProperty("os.name").startsWith("Linux"), "PID namespaces are Linux's");
 		assumeTrue(isRoot(), "A PID namespace needs root");
 		String unshare = onPath("unshare");
 		assumeTrue(unshare != null, "A PID namespace needs unshare (util-linux)");
-		Java java = masterJava();
+		InstalledJava java = masterJava();
 		boolean reaps = java.version() >= 22;
 		CpuLimit limit = CpuLimit.create(1).orElse(null);
 		try {
@@ -169,47 +164,13 @@ class ContainerMasterIT extends AbstractClusterIT {
 	 * The newest Java installed beside the test's (from 22, the master reaps orphans),
 	 * or the test's own if it is the newest.
 	 */
-	private static Java masterJava() throws IOException {
+	private static InstalledJava masterJava() throws IOException {
 		String chosen = System.getProperty("cluster.it.master-java-home");
-		Java java = (chosen != null) ? Java.of(Path.of(chosen)).orElseThrow(
+		InstalledJava java = (chosen != null) ? InstalledJava.of(Path.of(chosen)).orElseThrow(
 				() -> new IllegalArgumentException("cluster.it.master-java-home=" + chosen + " is no Java home"))
-				: newestJava();
+				: InstalledJava.newest();
 		System.out.println("The master runs on Java " + java.version() + ": " + java.executable());
 		return java;
-	}
-
-	private static Java newestJava() throws IOException {
-		Java newest = new Java(ClusterProcess.java(), Runtime.version().feature());
-		if (Files.isDirectory(JVMS)) {
-			try (DirectoryStream<Path> homes = Files.newDirectoryStream(JVMS)) {
-				for (Path home : homes) {
-					Optional<Java> java = Java.of(home);
-					if (java.isPresent() && java.get().version() > newest.version()) {
-						newest = java.get();
-					}
-				}
-			}
-		}
-		return newest;
-	}
-
-	/**
-	 * A {@code java} executable and its feature version.
-	 */
-	private record Java(String executable, int version) {
-
-		static Optional<Java> of(Path home) throws IOException {
-			Path java = home.resolve("bin/java");
-			Path release = home.resolve("release");
-			if (Files.isExecutable(java) && Files.isRegularFile(release)) {
-				Matcher version = Pattern.compile("(?m)^JAVA_VERSION=\"(\\d+)").matcher(Files.readString(release));
-				if (version.find()) {
-					return Optional.of(new Java(java.toString(), Integer.parseInt(version.group(1))));
-				}
-			}
-			return Optional.empty();
-		}
-
 	}
 
 	/**

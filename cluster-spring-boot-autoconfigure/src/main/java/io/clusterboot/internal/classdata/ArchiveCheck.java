@@ -28,21 +28,21 @@ interface ArchiveCheck {
 
 	/**
 	 * Run {@code java -Xshare:on -XX:+VerifySharedSpaces -XX:SharedArchiveFile=archive
-	 * -cp classPath -version}: with sharing required the JVM refuses to start unless it
+	 * -cp classPath -version} (for an AOT cache {@code -XX:AOTMode=on} and
+	 * {@code -XX:AOTCache=}): with sharing required the JVM refuses to start unless it
 	 * maps the archive, and it compares the archive's checksums, so an archive written
 	 * for another JVM, other jars or other options, or damaged anywhere, fails here and
 	 * not in a worker (which, under the default {@code -Xshare:auto}, would ignore a bad
 	 * header but map a damaged body). It takes a few hundred milliseconds of one core.
 	 * @param java the java executable the workers run
+	 * @param format the kind of archive
 	 * @return the check
 	 */
-	static ArchiveCheck jvm(String java) {
+	static ArchiveCheck jvm(String java, ArchiveFormat format) {
 		return (archive, classPath, options) -> {
 			List<String> command = new ArrayList<>();
 			command.add(java);
-			command.add("-Xshare:on");
-			command.add("-XX:+VerifySharedSpaces");
-			command.add("-XX:SharedArchiveFile=" + archive);
+			command.addAll(format.checkOptions(archive));
 			command.addAll(options);
 			command.add("-cp");
 			command.add(classPath);

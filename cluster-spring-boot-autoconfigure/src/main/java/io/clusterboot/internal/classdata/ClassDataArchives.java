@@ -69,12 +69,6 @@ public final class ClassDataArchives implements ClassDataSource {
 	 */
 	private static final String DIGEST_MEMO = "jar.sha256";
 
-	private static final String RECORD = "-XX:+RecordDynamicDumpInfo";
-
-	/**
-	 * Keeps the JVM from printing a line for every class it leaves out of the archive.
-	 */
-	private static final String QUIET_ARCHIVING = "-Xlog:cds*=error";
 
 	private static final Duration STALE_TEMPORARY = Duration.ofMinutes(30);
 
@@ -93,7 +87,13 @@ public final class ClassDataArchives implements ClassDataSource {
 
 	private final List<String> archiveOptions;
 
-	private final List<String> recorderOptions;
+	private final ArchiveFormat format;
+
+	/**
+	 * Whether the worker that writes an archive is kept from printing a line for every
+	 * class the JVM leaves out of it.
+	 */
+	private final boolean quietRecording;
 
 	private final ArchiveCheck check;
 
@@ -111,12 +111,13 @@ public final class ClassDataArchives implements ClassDataSource {
 
 	ClassDataArchives(Path cache, Application application, String jvmKey, List<String> archiveOptions,
 			ArchiveCheck check, Executor executor) {
-		this(cache, application, jvmKey, archiveOptions, List.of(RECORD), check, executor);
+		this(cache, application, jvmKey, archiveOptions, ArchiveFormat.CDS, false, check, executor);
 	}
 
 	ClassDataArchives(Path cache, Application application, String jvmKey, List<String> archiveOptions,
-			List<String> recorderOptions, ArchiveCheck check, Executor executor) {
-		this.recorderOptions = List.copyOf(recorderOptions);
+			ArchiveFormat format, boolean quietRecording, ArchiveCheck check, Executor executor) {
+		this.format = format;
+		this.quietRecording = quietRecording;
 		this.cache = cache;
 		this.application = application;
 		this.jvmKey = jvmKey;
@@ -161,15 +162,21 @@ public final class ClassDataArchives implements ClassDataSource {
 			return ClassDataSource.NONE;
 		}
 		int feature = Runtime.version().feature();
-		if (feature >= 24) {
-			logger.info("Java " + feature + ": workers start from a CDS dynamic archive, which this JVM still maps; "
-					+ "its AOT cache (-XX:AOTCache) is not prepared automatically yet");
-		}
 		List<String> workerOptions = commands.workerJvmOptions();
+		ArchiveFormat format = ArchiveFormat.of(feature, workerOptions);
+		if (feature == 24) {
+			logger.info("Java 24: workers start from a CDS dynamic archive, which this JVM still maps; the AOT cache "
+					+ "(-XX:AOTCache) is prepared from Java 25 on, which writes it while a worker runs");
+		}
+		else if (format != ArchiveFormat.forFeature(feature)) {
+			logger.info("Java " + feature + ": workers start from a CDS dynamic archive, not an AOT cache: the JVM "
+					+ "records an AOT cache only without " + ArchiveFormat.sharingOption(workerOptions)
+					+ ", which the workers' options have");
+		}
 		List<String> options = archiveOptions(workerOptions);
 		ClassDataArchives archives = new ClassDataArchives(cache, (Application) application,
-				jvmKey(options, feature), options, recorderOptions(workerOptions),
-				ArchiveCheck.jvm(master.getExecutable()), (task) -> {
+				jvmKey(options, feature), options, format, quietRecording(workerOptions),
+				ArchiveCheck.jvm(master.getExecutable(), format), (task) -> {
 					Thread thread = new Thread(task, "cluster-class-data");
 					thread.setDaemon(true);
 					thread.start();
@@ -232,12 +239,11 @@ public final class ClassDataArchives implements ClassDataSource {
 	}
 
 	/**
-	 * The options of the worker that writes an archive: recording, and no line for each
-	 * class the JVM leaves out unless the user asked for the JVM's class data logging.
+	 * Whether the worker that writes an archive is kept from printing a line for each
+	 * class the JVM leaves out: unless the user asked for the JVM's class data logging.
 	 */
-	static List<String> recorderOptions(List<String> workerOptions) {
-		boolean userLogsClassData = workerOptions.stream().anyMatch(ClassDataArchives::logsClassData);
-		return userLogsClassData ? List.of(RECORD) : List.of(RECORD, QUIET_ARCHIVING);
+	static boolean quietRecording(List<String> workerOptions) {
+		return workerOptions.stream().noneMatch(ClassDataArchives::logsClassData);
 	}
 
 	/**
@@ -327,12 +333,13 @@ public final class ClassDataArchives implements ClassDataSource {
 				logger.info("Workers start from class data archive " + build.archive + " ("
 						+ build.describePreparation() + ")");
 			}
-			return new ClassDataLaunch(build.target, List.of("-XX:SharedArchiveFile=" + build.archive), null);
+			return new ClassDataLaunch(build.target, this.format.useOptions(build.archive), null);
 		}
 		if (build.recorder == null && !build.failed && build.recordings < MAX_RECORDINGS) {
 			build.recordings++;
 			String file = build.archive + "." + ProcessHandle.current().pid() + "-" + build.recordings + ".tmp";
-			ClassDataLaunch recorder = new ClassDataLaunch(build.target, this.recorderOptions, file);
+			ClassDataLaunch recorder = new ClassDataLaunch(build.target,
+					this.format.recordOptions(file, this.quietRecording), file);
 			build.recorder = recorder;
 			if (build.recordings == 1) {
 				logger.info("Preparing class data for workers (" + build.describePreparation()
@@ -546,7 +553,7 @@ public final class ClassDataArchives implements ClassDataSource {
 		}
 		Files.setLastModifiedTime(directory, FileTime.from(Instant.now()));
 		prune(applicationDirectory, directory);
-		Build build = new Build(key, directory, target, classPath, directory.resolve(this.jvmKey + ".jsa"),
+		Build build = new Build(key, directory, target, classPath, directory.resolve(this.format.fileName(this.jvmKey)),
 				signature);
 		build.extractMillis = extractMillis;
 		return build;

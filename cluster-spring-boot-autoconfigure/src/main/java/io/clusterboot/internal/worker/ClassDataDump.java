@@ -59,17 +59,24 @@ final class ClassDataDump implements SmartLifecycle {
 	}
 
 	/**
-	 * Write a dynamic CDS archive of the classes loaded so far, through the diagnostic
-	 * command MBean (which JRE images have, unlike {@code jcmd}).
+	 * Write the archive, through the diagnostic command MBean (which JRE images have,
+	 * unlike {@code jcmd}): a JVM started with {@code -XX:AOTCacheOutput} (Java 25 and
+	 * later) ends its recording, {@code AOT.end_recording}, and writes its AOT cache to
+	 * that file; any other writes a dynamic CDS archive of the classes loaded so far,
+	 * {@code VM.cds dynamic_dump}.
 	 * @param file the archive to write
 	 * @return why it was not written, or {@code null}
 	 */
 	static @Nullable String dump(String file) {
+		boolean aot = ManagementFactory.getRuntimeMXBean()
+			.getInputArguments()
+			.stream()
+			.anyMatch((argument) -> argument.startsWith("-XX:AOTCacheOutput="));
 		String output;
 		try {
 			Object result = ManagementFactory.getPlatformMBeanServer()
-				.invoke(new ObjectName(DIAGNOSTIC_COMMAND), "vmCds",
-						new Object[] { new String[] { "dynamic_dump", file } },
+				.invoke(new ObjectName(DIAGNOSTIC_COMMAND), aot ? "aotEndRecording" : "vmCds",
+						new Object[] { aot ? new String[0] : new String[] { "dynamic_dump", file } },
 						new String[] { String[].class.getName() });
 			output = (result != null) ? result.toString().trim() : "";
 		}

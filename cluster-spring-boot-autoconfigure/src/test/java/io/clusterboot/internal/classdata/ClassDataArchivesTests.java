@@ -270,9 +270,38 @@ class ClassDataArchivesTests {
 
 	@Test
 	void theRecorderIsQuietAboutClassesLeftOutUnlessTheUserLogsClassData() {
-		assertThat(ClassDataArchives.recorderOptions(List.of("-Xss1m", "-Xlog:gc:file=gc.log")))
+		assertThat(ClassDataArchives.quietRecording(List.of("-Xss1m", "-Xlog:gc:file=gc.log"))).isTrue();
+		assertThat(ClassDataArchives.quietRecording(List.of("-Xlog:cds=info"))).isFalse();
+		assertThat(ArchiveFormat.CDS.recordOptions("/cache/k.jsa.1-1.tmp", true))
 			.containsExactly("-XX:+RecordDynamicDumpInfo", "-Xlog:cds*=error");
-		assertThat(ClassDataArchives.recorderOptions(List.of("-Xlog:cds=info"))).containsExactly("-XX:+RecordDynamicDumpInfo");
+		assertThat(ArchiveFormat.CDS.recordOptions("/cache/k.jsa.1-1.tmp", false))
+			.containsExactly("-XX:+RecordDynamicDumpInfo");
+	}
+
+	@Test
+	void fromJava25TheWorkerThatRecordsWritesAnAotCacheThatLaterWorkersStartFrom() throws IOException {
+		assertThat(ArchiveFormat.forFeature(17)).isEqualTo(ArchiveFormat.CDS);
+		assertThat(ArchiveFormat.forFeature(24)).isEqualTo(ArchiveFormat.CDS);
+		assertThat(ArchiveFormat.forFeature(25)).isEqualTo(ArchiveFormat.AOT);
+		assertThat(ArchiveFormat.of(25, List.of("-Xss1m"))).isEqualTo(ArchiveFormat.AOT);
+		assertThat(ArchiveFormat.of(25, List.of("-Xshare:auto"))).as("refused beside -XX:AOTCacheOutput")
+			.isEqualTo(ArchiveFormat.CDS);
+		Path jar = TestJars.plainJar(this.temp.resolve("plain.jar"), "x");
+		Object application = ClassDataArchives.Application
+			.of(JavaCommandLine.parse("java", List.of("-jar", jar.toString())));
+		ClassDataArchives archives = new ClassDataArchives(cache(), (ClassDataArchives.Application) application,
+				JVM_KEY, List.of(), ArchiveFormat.AOT, true, this::check, Runnable::run);
+		ClassDataLaunch recorder = archives.prepare();
+		assertThat(recorder.dumpFile()).contains(JVM_KEY + ".aot.").endsWith(".tmp");
+		assertThat(recorder.jvmOptions()).containsExactly("-XX:AOTCacheOutput=" + recorder.dumpFile(),
+				"-Xlog:aot*=error", "-Xlog:cds*=error");
+		dump(archives, recorder);
+		assertThat(archives.prepare().jvmOptions()).singleElement()
+			.asString()
+			.startsWith("-XX:AOTCache=")
+			.endsWith(JVM_KEY + ".aot");
+		assertThat(ArchiveFormat.AOT.checkOptions(Path.of("/cache/k.aot"))).containsExactly("-XX:AOTMode=on",
+				"-XX:+VerifySharedSpaces", "-XX:AOTCache=/cache/k.aot");
 	}
 
 	@Test
