@@ -22,6 +22,9 @@ import io.clusterboot.state.WorkerStats;
  */
 final class StatusTable {
 
+	private static final String SPARE = "spare";
+
+
 	private static final String[] HEADERS = { "WORKER", "PID", "STATE", "UPTIME", "RESTARTS", "HEAP", "REQUESTS",
 			"LAST EXIT" };
 
@@ -74,7 +77,9 @@ final class StatusTable {
 				rows.add(row(slot, now));
 			}
 		}
-		rows.sort(Comparator.comparing((String[] row) -> row == HEADERS ? -1 : Integer.parseInt(row[0])));
+		// By slot, the header first and spares (not a slot's) last
+		rows.sort(Comparator.comparingInt((String[] row) -> (row == HEADERS) ? -1
+				: SPARE.equals(row[0]) ? Integer.MAX_VALUE : Integer.parseInt(row[0])));
 		int[] widths = new int[HEADERS.length];
 		for (String[] row : rows) {
 			for (int i = 0; i < row.length; i++) {
@@ -97,7 +102,7 @@ final class StatusTable {
 	private static String[] row(WorkerInfo worker, Instant now) {
 		WorkerStats stats = worker.stats();
 		boolean reported = worker.lastHeartbeatAt() != null;
-		return new String[] { (worker.id() != 0) ? Integer.toString(worker.id()) : "spare", Long.toString(worker.pid()),
+		return new String[] { (worker.id() != 0) ? Integer.toString(worker.id()) : SPARE, Long.toString(worker.pid()),
 				worker.state().name().toLowerCase(Locale.ROOT), duration(Duration.between(worker.forkedAt(), now)),
 				Integer.toString(worker.restarts()), reported ? heap(stats) : "-",
 				reported ? Long.toString(stats.requests()) : "-", exit(worker.lastExit(), now) };

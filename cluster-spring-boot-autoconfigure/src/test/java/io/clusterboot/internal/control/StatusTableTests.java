@@ -51,6 +51,22 @@ class StatusTableTests {
 	}
 
 	@Test
+	void showsASpareAfterTheSlots() {
+		WorkerInfo spare = new WorkerInfo(0, 4252, WorkerState.SPARE, NOW.minusSeconds(60), null, null, -1, 0, null,
+				stats(80 * MB, 512 * MB, 0), NOW, null, null);
+		WorkerInfo worker = new WorkerInfo(1, 4250, WorkerState.LISTENING, NOW.minusSeconds(70), NOW, null, 8080, 0,
+				null, stats(112 * MB, 512 * MB, 12), NOW, null, null);
+		ClusterSnapshot snapshot = new ClusterSnapshot(4200, NOW.minusSeconds(75), 8080, 1, false,
+				List.of(spare, worker), List.of(new SlotInfo(1, 0, 0, null, null)), null, 16, COUNTERS, NOW,
+				"reuseport", 1);
+		assertThat(StatusTable.format(snapshot).lines()).hasSize(4)
+			.element(2)
+			.asString()
+			.startsWith("1 ");
+		assertThat(StatusTable.format(snapshot).lines()).element(3).asString().matches("spare +4252 +spare .*");
+	}
+
+	@Test
 	void showsARolloutUnderWayAndAWorkerThatHasNotReportedYet() {
 		WorkerInfo old = new WorkerInfo(1, 4250, WorkerState.LISTENING, NOW.minusSeconds(120), NOW, null, -1, 0, null,
 				stats(MB + 5, -1, 7), NOW, null, null);
