@@ -24,11 +24,6 @@ final class SupervisedWorker {
 	 */
 	volatile int id;
 
-	/**
-	 * Whether the worker was booted as a spare, promoted or not.
-	 */
-	final boolean spare;
-
 	final String secret;
 
 	/**
@@ -113,7 +108,6 @@ final class SupervisedWorker {
 
 	SupervisedWorker(int id, String secret, Instant forkedAt, long forkedNanos) {
 		this.id = id;
-		this.spare = id == 0;
 		this.secret = secret;
 		this.forkedAt = forkedAt;
 		this.forkedNanos = forkedNanos;

@@ -232,9 +232,8 @@ public final class WorkerRuntime implements MasterLink, IpcClient.Listener {
 
 	/**
 	 * Whether this worker was launched as a hot spare, to wait for a slot.
-	 * @return {@code true} for a spare, promoted or not
 	 */
-	public boolean isSpare() {
+	private boolean isSpare() {
 		return this.environment.workerId() == 0;
 	}
 
