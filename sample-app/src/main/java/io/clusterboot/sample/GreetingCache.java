@@ -7,8 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.env.Environment;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -30,30 +30,30 @@ class GreetingCache {
 
 	private final ClusterMessenger messenger;
 
-	private final int workerId;
+	private final Environment environment;
 
-	GreetingCache(ClusterMessenger messenger, @Value("${cluster.worker.id:0}") int workerId) {
+	GreetingCache(ClusterMessenger messenger, Environment environment) {
 		this.messenger = messenger;
-		this.workerId = workerId;
+		this.environment = environment;
 	}
 
 	@GetMapping("/cache/{key}")
 	Cached get(@PathVariable String key) {
 		String value = this.cache.computeIfAbsent(key, (k) -> "hello " + k + ", cached at " + LocalTime.now());
-		return new Cached(this.workerId, key, value);
+		return new Cached(workerId(), key, value);
 	}
 
 	@DeleteMapping("/cache/{key}")
 	Evicted evictEverywhere(@PathVariable String key) {
 		boolean sent = this.messenger.sendToAllWorkers(new Eviction(key));
-		return new Evicted(this.workerId, key, sent);
+		return new Evicted(workerId(), key, sent);
 	}
 
 	@EventListener
 	void onEviction(ClusterMessageEvent event) {
 		Eviction eviction = event.getPayload(Eviction.class);
 		this.cache.remove(eviction.key());
-		logger.info("Worker " + this.workerId + " evicted '" + eviction.key() + "' (asked by "
+		logger.info("Worker " + workerId() + " evicted '" + eviction.key() + "' (asked by "
 				+ (event.getMessage().isFromMaster() ? "the master" : "worker " + event.getMessage().getSenderId())
 				+ ")");
 	}
@@ -65,6 +65,13 @@ class GreetingCache {
 	}
 
 	record Eviction(String key) {
+	}
+
+	/**
+	 * This worker's id, read when needed: a hot spare learns it when it is promoted.
+	 */
+	private int workerId() {
+		return this.environment.getProperty("cluster.worker.id", Integer.class, 0);
 	}
 
 }

@@ -1,6 +1,8 @@
 package io.clusterboot.sample;
 
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.core.env.Environment;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -13,10 +15,27 @@ class WorkerController {
 
 	private static final long WORK_NANOS = 1_000_000;
 
-	private final Identity identity;
+	private final Environment environment;
 
-	WorkerController(@Value("${cluster.worker.id:0}") int workerId) {
-		this.identity = new Identity(workerId, ProcessHandle.current().pid());
+	private volatile Identity identity;
+
+	WorkerController(Environment environment) {
+		this.environment = environment;
+		this.identity = identity(environment);
+	}
+
+	/**
+	 * Read the worker id again once the application is ready: a hot spare learns it when
+	 * it is promoted, after this bean is created.
+	 */
+	@EventListener(ApplicationReadyEvent.class)
+	void ready() {
+		this.identity = identity(this.environment);
+	}
+
+	private static Identity identity(Environment environment) {
+		return new Identity(environment.getProperty("cluster.worker.id", Integer.class, 0),
+				ProcessHandle.current().pid());
 	}
 
 	@GetMapping("/")

@@ -8,8 +8,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.env.Environment;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -33,13 +33,13 @@ class MessageBenchmarkController {
 
 	private final ClusterMessenger messenger;
 
-	private final int workerId;
+	private final Environment environment;
 
 	private final BlockingQueue<Probe> replies = new LinkedBlockingQueue<>();
 
-	MessageBenchmarkController(ClusterMessenger messenger, @Value("${cluster.worker.id:0}") int workerId) {
+	MessageBenchmarkController(ClusterMessenger messenger, Environment environment) {
 		this.messenger = messenger;
-		this.workerId = workerId;
+		this.environment = environment;
 	}
 
 	@EventListener
@@ -66,7 +66,7 @@ class MessageBenchmarkController {
 			micros[i] = (System.nanoTime() - start) / 1_000;
 		}
 		Map<String, Object> result = new LinkedHashMap<>();
-		result.put("worker", this.workerId);
+		result.put("worker", workerId());
 		result.put("payloadBytes", payloadBytes);
 		result.put("roundTrips", roundTrips);
 		result.put("roundTripMicros", percentiles(micros));
@@ -141,6 +141,13 @@ class MessageBenchmarkController {
 		}
 		int index = (int) Math.ceil(fraction * sorted.length) - 1;
 		return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+	}
+
+	/**
+	 * This worker's id, read when needed: a hot spare learns it when it is promoted.
+	 */
+	private int workerId() {
+		return this.environment.getProperty("cluster.worker.id", Integer.class, 0);
 	}
 
 }

@@ -1,8 +1,10 @@
 package io.clusterboot.bench;
 
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.core.env.Environment;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -16,10 +18,27 @@ import io.clusterboot.bench.Work.Identity;
 @ConditionalOnWebApplication(type = Type.SERVLET)
 class ServletWorkController {
 
-	private final Identity identity;
+	private final Environment environment;
 
-	ServletWorkController(@Value("${cluster.worker.id:0}") int workerId) {
-		this.identity = new Identity(workerId, ProcessHandle.current().pid());
+	private volatile Identity identity;
+
+	ServletWorkController(Environment environment) {
+		this.environment = environment;
+		this.identity = identity(environment);
+	}
+
+	/**
+	 * Read the worker id again once the application is ready: a hot spare learns it when
+	 * it is promoted, after this bean is created.
+	 */
+	@EventListener(ApplicationReadyEvent.class)
+	void ready() {
+		this.identity = identity(this.environment);
+	}
+
+	private static Identity identity(Environment environment) {
+		return new Identity(environment.getProperty("cluster.worker.id", Integer.class, 0),
+				ProcessHandle.current().pid());
 	}
 
 	@GetMapping("/")
