@@ -921,6 +921,7 @@ public final class ClusterSupervisor {
 			return;
 		}
 		Duration restartDelay = null;
+		boolean spareTakesOver = false;
 		Slot slot = this.slots.get(worker.id);
 		if (slot != null && slot.replacement == worker) {
 			slot.replacement = null;
@@ -938,13 +939,19 @@ public final class ClusterSupervisor {
 			slot.lastExit = exit;
 			if (slot.replacement == null && !this.stopping) {
 				restartDelay = exit.planned() ? Duration.ZERO : scheduleRestart(slot, worker, exit);
-				if (restartDelay != null && exit.planned()) {
+				spareTakesOver = restartDelay != null && !exit.planned() && slot.consecutiveFailures == 1
+						&& promotableSpare() != null;
+				if (restartDelay != null && (exit.planned() || spareTakesOver)) {
+					// The restart delay slows a crash loop down, and the first crash in a row is
+					// not one: a spare standing by takes the slot over at once
+					restartDelay = Duration.ZERO;
 					slot.restartAtNanos = this.clock.nanoTime();
 				}
 			}
 		}
-		String line = this.exits.describe(worker, exit, restartDelay, (slot != null) ? slot.failedBoots : 0,
-				this.restarts.maxBootFailures(), this.served);
+		String line = this.exits.describe(worker, exit, spareTakesOver ? null : restartDelay,
+				(slot != null) ? slot.failedBoots : 0, this.restarts.maxBootFailures(), this.served)
+				+ (spareTakesOver ? ", and the spare standing by takes its place at once" : "");
 		if (exit.planned()) {
 			logger.info(line);
 		}

@@ -50,14 +50,16 @@ class ClusterSupervisorSpareTests {
 	}
 
 	@Test
-	void aWorkerThatDiesIsReplacedByTheSpareInsteadOfANewProcess() {
+	void aWorkerThatDiesIsReplacedByTheSpareAtOnceInsteadOfANewProcess(CapturedOutput output) {
 		TestCluster cluster = servingWithSpare();
 		TestWorker spare = cluster.spares().get(0);
 		int started = cluster.workers().size();
 		cluster.worker(1).exit(137);
 		cluster.turn();
-		cluster.advance(TestSettings.INITIAL_DELAY);
-		assertThat(spare.promotions()).containsExactly(1);
+		assertThat(spare.promotions()).as("promoted without the restart delay").containsExactly(1);
+		assertThat(cluster.listener().lastExit().restartDelay()).isZero();
+		assertThat(output).contains("exited: killed by SIGKILL (perhaps out of memory: the kernel's OOM killer "
+				+ "sends SIGKILL), and the spare standing by takes its place at once");
 		assertThat(cluster.workers()).as("no process started while the promoted spare starts").hasSize(started);
 		assertThat(cluster.info(spare).id()).isEqualTo(1);
 		spare.listen();
@@ -67,6 +69,26 @@ class ClusterSupervisorSpareTests {
 			assertThat(worker.state()).isEqualTo(WorkerState.LISTENING);
 		});
 		assertThat(cluster.spares()).as("a new spare boots once the promoted one serves").hasSize(2);
+	}
+
+	@Test
+	void aSlotThatCrashesAgainWaitsForItsRestartDelayBeforeTheNextSpare() {
+		TestCluster cluster = servingWithSpare();
+		TestWorker first = cluster.spares().get(0);
+		cluster.worker(1).exit(137);
+		cluster.turn();
+		first.listen();
+		cluster.turn();
+		TestWorker second = cluster.spares().get(1);
+		second.connect().standBy();
+		cluster.turn();
+		first.exit(137);
+		cluster.turn();
+		assertThat(cluster.listener().lastExit().restartDelay()).as("a crash loop backs off")
+			.isEqualTo(TestSettings.INITIAL_DELAY.multipliedBy(2));
+		assertThat(second.promotions()).isEmpty();
+		cluster.advance(TestSettings.INITIAL_DELAY.multipliedBy(2));
+		assertThat(second.promotions()).containsExactly(1);
 	}
 
 	@Test
