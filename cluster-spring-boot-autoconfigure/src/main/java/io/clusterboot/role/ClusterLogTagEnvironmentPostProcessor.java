@@ -75,8 +75,8 @@ final class ClusterLogTagEnvironmentPostProcessor implements EnvironmentPostProc
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
 		ClusterRole role = taggedRole(environment, application);
-		if (role == ClusterRole.STANDALONE || role == ClusterRole.CONTROL) {
-			// An operator's command is neither the master nor a worker
+		if (role == ClusterRole.STANDALONE || role == ClusterRole.CONTROL || role == ClusterRole.TRAINING) {
+			// An operator's command and a training run are neither the master nor a worker
 			return;
 		}
 		@Nullable Integer workerId = (role == ClusterRole.WORKER)

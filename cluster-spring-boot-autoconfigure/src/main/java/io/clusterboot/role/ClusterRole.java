@@ -37,12 +37,24 @@ enum ClusterRole {
 	 * An operator's command ({@code --cluster.control=...}) that talks to a running master
 	 * and exits, without starting the application.
 	 */
-	CONTROL;
+	CONTROL,
+
+	/**
+	 * A training run of an application in cluster mode: {@code spring.context.exit} is
+	 * set, as in Spring Boot's recipe for class data, so the process runs the application
+	 * itself, once, to the point where the run stops, as a standalone process would.
+	 */
+	TRAINING;
 
 	/**
 	 * The property that makes a process an operator's command.
 	 */
 	static final String CONTROL_PROPERTY = "cluster.control";
+
+	/**
+	 * The property with which Spring Boot ends a training run at a point of its start.
+	 */
+	static final String CONTEXT_EXIT_PROPERTY = "spring.context.exit";
 
 	/**
 	 * Property Spring Boot's test support sets in every environment it prepares.
@@ -81,7 +93,7 @@ enum ClusterRole {
 		if (environment.containsProperty(TEST_MARKER) || application == null || !isMainApplication(application)) {
 			return STANDALONE;
 		}
-		return MASTER;
+		return environment.containsProperty(CONTEXT_EXIT_PROPERTY) ? TRAINING : MASTER;
 	}
 
 	/**

@@ -123,6 +123,13 @@ public class ClusterRoleApplicationListener implements GenericApplicationListene
 		else if (role == ClusterRole.WORKER) {
 			prepareWorker(event.getSpringApplication(), environment);
 		}
+		else if (role == ClusterRole.TRAINING) {
+			// A master would fork workers and never reach the point where the run stops:
+			// Spring Boot ends it when the main application's context gets there
+			logger.info(ClusterRole.CONTEXT_EXIT_PROPERTY + " is set ("
+					+ environment.getProperty(ClusterRole.CONTEXT_EXIT_PROPERTY) + "): a training run, so this process "
+					+ "runs the application itself, without workers, and exits where Spring Boot ends the run");
+		}
 		else if (role == ClusterRole.MASTER) {
 			ClusterProperties properties = ClusterSettings.bind(environment);
 			int exitCode;

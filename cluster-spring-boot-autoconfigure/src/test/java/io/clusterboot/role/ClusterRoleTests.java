@@ -47,6 +47,15 @@ class ClusterRoleTests {
 	}
 
 	@Test
+	void contextExitMakesTheMainApplicationATrainingRun() throws Exception {
+		this.environment.setProperty("cluster.workers", "auto");
+		this.environment.setProperty("spring.context.exit", "onRefresh");
+		assertThat(MainMethod.roleOnOwnThread(this.environment)).isEqualTo(ClusterRole.TRAINING);
+		this.environment.setProperty("cluster.workers", "0");
+		assertThat(MainMethod.roleOnOwnThread(this.environment)).isEqualTo(ClusterRole.STANDALONE);
+	}
+
+	@Test
 	void controlPropertyMakesAnOperatorsCommandWhateverTheWorkerCount() throws Exception {
 		this.environment.setProperty("cluster.workers", "2");
 		this.environment.setProperty("cluster.control", "status");

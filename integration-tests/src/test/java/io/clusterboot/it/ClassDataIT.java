@@ -144,6 +144,40 @@ class ClassDataIT extends AbstractClusterIT {
 		assertThat(this.cluster.get("/").get("pid").asLong()).isEqualTo(worker);
 	}
 
+	@Test
+	@Order(6)
+	void springBootsOwnClassDataRecipeStartsTheMasterAndItsWorkersFromOneArchive() throws Exception {
+		Path extracted = temp.resolve("extracted");
+		Process extract = new ProcessBuilder(ClusterProcess.java(), "-Djarmode=tools", "-jar", jar().toString(),
+				"extract", "--destination", extracted.toString())
+			.redirectErrorStream(true)
+			.redirectOutput(temp.resolve("extract.log").toFile())
+			.start();
+		assertThat(extract.waitFor()).as(Files.readString(temp.resolve("extract.log"))).isZero();
+		Path application = extracted.resolve("app.jar");
+		Path userArchive = extracted.resolve("application.jsa");
+		this.cluster = ClusterProcess.startCopyOfJar(List.of("-XX:ArchiveClassesAtExit=" + userArchive,
+				"-Dspring.context.exit=onRefresh"), application, "--cluster.workers=2");
+		assertThat(this.cluster.awaitExit(Duration.ofSeconds(90))).as("the training run's exit code").isZero();
+		assertThat(this.cluster.outputText()).contains("spring.context.exit is set (onRefresh): a training run")
+			.doesNotContain("Forked");
+		assertThat(userArchive).isRegularFile();
+		this.cluster.close();
+
+		Path classLoading = temp.resolve("user-archive-class-load.log");
+		this.cluster = ClusterProcess.startCopyOfJar(List.of("-XX:SharedArchiveFile=" + userArchive,
+				"-Xlog:class+load=info:file=" + classLoading), application, "--cluster.workers=1",
+				"--cluster.worker.class-data=auto", "--cluster.worker.class-data-directory=" + cache())
+			.awaitReady();
+		assertThat(this.cluster.outputText()).contains("Workers start without automatic class data: "
+				+ "-XX:SharedArchiveFile=" + userArchive + " is set");
+		assertThat(commandLine(this.cluster.workerPid(1))).contains("-XX:SharedArchiveFile=" + userArchive);
+		assertThat(Files.readString(classLoading)).as("the master's classes")
+			.contains("org.springframework.boot.SpringApplication " + SHARED_CLASS);
+		assertThat(Files.readString(temp.resolve("user-archive-class-load-worker1.log"))).as("the worker's classes")
+			.contains("io.clusterboot.it.app.TestApplication " + SHARED_CLASS);
+	}
+
 	private static ClusterProcess start(Path jar, List<String> jvmOptions) {
 		return ClusterProcess.startCopyOfJar(jvmOptions, jar, "--cluster.workers=1", "--cluster.worker.class-data=auto",
 				"--cluster.worker.class-data-directory=" + cache());
