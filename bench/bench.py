@@ -12,6 +12,7 @@ import json
 import os
 import random
 import re
+import shutil
 import signal
 import socket
 import statistics
@@ -865,14 +866,23 @@ http {{
     # ---------------------------------------------------------------------------------
     # 5. Start-up and memory
 
+    # Each case: (workers, class data); 0 workers is a plain JVM. Class data None is the default
+    # (prepared by the master, once per build), "off" turns it off, and "recipe" is Spring Boot's
+    # own class data recipe (the jar extracted, a training run, the JVM started from its archive),
+    # which the master and its workers then start from alike
+    STARTUP_CASES = [(0, None), (1, None), (1, "off"), (2, None), (2, "off"), (4, None), (4, "off"),
+                     (0, "recipe"), (2, "recipe"), (4, "recipe")]
+
+    STARTUP_LABELS = {None: "", "off": ", class data off", "recipe": ", Spring Boot's class data recipe"}
+
     def startup(self):
-        # The default (class data prepared by the master, once per build) and class data off
-        cases = ["plain", 1, (1, "off"), 2, (2, "off"), 4, (4, "off")]
+        cases = self.STARTUP_CASES
         self.prime_class_data()
+        self.prepare_boot_recipe()
         for rep in range(1, self.startup_reps + 1):
             order = cases[rep % len(cases):] + cases[:rep % len(cases)]
             for case in order:
-                idle = case == 2 and rep == self.startup_reps
+                idle = case == (2, None) and rep == self.startup_reps
                 self.startup_once(case, rep, idle)
         self.summaries.append(self.summarize_startup())
 
@@ -888,24 +898,47 @@ http {{
         finally:
             proc.stop()
 
+    def prepare_boot_recipe(self):
+        """Spring Boot's documented recipe: extract the jar, then a training run writes the archive."""
+        directory = os.path.join(self.work_dir, "boot-recipe")
+        shutil.rmtree(directory, ignore_errors=True)
+        self.say(f"Extracting the sample app and running its training run (Spring Boot's recipe) in {directory}")
+        subprocess.run([JAVA, "-Djarmode=tools", "-jar", SAMPLE_JAR, "extract", "--destination", directory],
+                       check=True, stdout=subprocess.DEVNULL, timeout=300)
+        self.recipe_jar = os.path.join(directory, os.path.basename(SAMPLE_JAR))
+        self.recipe_archive = os.path.join(directory, "application.jsa")
+        proc = self.start_app("startup-training-run", 2, free_port(), jar=self.recipe_jar,
+                              jvm=[f"-XX:ArchiveClassesAtExit={self.recipe_archive}",
+                                   "-Dspring.context.exit=onRefresh"])
+        code = proc.popen.wait(timeout=300)
+        if code != 0 or not os.path.exists(self.recipe_archive):
+            raise RuntimeError(f"The training run exited with {code} and wrote no archive; see {proc.name}'s log")
+
     def startup_once(self, case, rep, idle):
         port = free_port()
-        workers, class_data = (0, None) if case == "plain" else (case if isinstance(case, tuple) else (case, None))
-        extra = [f"--cluster.worker.class-data={class_data}"] if class_data else []
-        name = "plain" if case == "plain" else f"{workers}" + (f"-class-data-{class_data}" if class_data else "")
-        proc = self.start_app(f"startup-{name}-{rep}", workers, port, extra)
+        workers, class_data = case
+        name = ("plain" if workers == 0 else f"{workers}") + (f"-class-data-{class_data}" if class_data else "")
+        if class_data == "recipe":
+            proc = self.start_app(f"startup-{name}-{rep}", workers, port, jar=self.recipe_jar,
+                                  jvm=[f"-XX:SharedArchiveFile={self.recipe_archive}"])
+        else:
+            extra = [f"--cluster.worker.class-data={class_data}"] if class_data else []
+            proc = self.start_app(f"startup-{name}-{rep}", workers, port, extra)
         try:
-            if case == "plain":
+            if workers == 0:
                 seconds = self.await_plain(proc, port)
                 figures = {"ready_ms": seconds * 1000, "master_rss_mb": rss_mb(proc.pid), "worker_rss_mb": None,
-                           "total_rss_mb": rss_mb(proc.pid)}
+                           "total_rss_mb": rss_mb(proc.pid), "cpu_total_ms": cpu_ms(proc.pid),
+                           "cpu_worker_ms": cpu_ms(proc.pid)}
             else:
                 seconds = self.await_cluster(proc, port, workers)
+                pids = children(proc.pid)
+                worker_cpu = [cpu_ms(p) for p in pids]
+                master_cpu = cpu_ms(proc.pid)
                 output = proc.output()
                 match = re.search(r"Cluster ready: .*, (\d+)ms after the master's JVM started", output)
                 # The first fork: "Forked N workers ..." or, when they start a few at a time, "Forked 1 of N workers ..."
                 forked = re.search(r"Forked \d+ (?:of \d+ )?workers.*?, (\d+)ms after the master's JVM started", output)
-                pids = children(proc.pid)
                 worker_rss = [rss_mb(p) for p in pids]
                 worker_pss = [pss_mb(p) for p in pids]
                 figures = {"ready_ms": seconds * 1000, "logged_ready_ms": int(match.group(1)) if match else None,
@@ -914,14 +947,17 @@ http {{
                            "worker_rss_each_mb": "/".join(f"{r:.0f}" for r in worker_rss),
                            "worker_pss_mb": median(worker_pss) if None not in worker_pss else None,
                            "total_rss_mb": rss_mb(proc.pid) + sum(worker_rss),
+                           "cpu_total_ms": master_cpu + sum(worker_cpu) if None not in worker_cpu and master_cpu
+                           else None,
+                           "cpu_master_ms": master_cpu,
+                           "cpu_worker_ms": median(worker_cpu) if None not in worker_cpu else None,
                            "class_data": "from archive" if "Workers start from class data archive" in output
-                           else "none"}
-            label = "plain JVM" if case == "plain" else f"cluster of {workers}" + (
-                ", class data off" if class_data == "off" else "")
+                           else "your archive" if "they use the class data you chose" in output else "none"}
+            label = ("plain JVM" if workers == 0 else f"cluster of {workers}") + self.STARTUP_LABELS[class_data]
             self.record("startup", label, rep, **figures)
             self.say(f"  rep {rep} {label:<13}: ready after {f0(figures['ready_ms'])} ms, RSS master "
                      f"{f0(figures['master_rss_mb'])} MB, workers {figures.get('worker_rss_each_mb', '-')} MB, "
-                     f"total {f0(figures['total_rss_mb'])} MB")
+                     f"total {f0(figures['total_rss_mb'])} MB, CPU {f0(figures['cpu_total_ms'])} ms")
             if idle:
                 self.say(f"  letting the cluster of 2 idle for {self.idle_seconds} s")
                 pids = children(proc.pid)
@@ -947,27 +983,36 @@ http {{
 
     def summarize_startup(self):
         rows = []
-        plain = median([e["ready_ms"] for e in self.select("startup", "plain JVM")])
-        plain_by_rep = {e["rep"]: e["ready_ms"] for e in self.select("startup", "plain JVM")}
-        for label in ["plain JVM", "cluster of 1", "cluster of 1, class data off", "cluster of 2",
-                      "cluster of 2, class data off", "cluster of 4", "cluster of 4, class data off"]:
+        plain_by_rep = {None: {e["rep"]: e["ready_ms"] for e in self.select("startup", "plain JVM")},
+                        "recipe": {e["rep"]: e["ready_ms"] for e in
+                                   self.select("startup", "plain JVM" + self.STARTUP_LABELS["recipe"])}}
+        cpus = os.cpu_count() or 1
+        for workers, class_data in self.STARTUP_CASES:
+            label = ("plain JVM" if workers == 0 else f"cluster of {workers}") + self.STARTUP_LABELS[class_data]
             entries = self.select("startup", label)
             if not entries:
                 continue
-            # Per repetition: each against the plain start of the same round
-            ratios = [e["ready_ms"] / plain_by_rep[e["rep"]] for e in entries if plain_by_rep.get(e["rep"])]
-            archive = sorted({e.get("class_data", "-") for e in entries}) if label != "plain JVM" else ["-"]
+            # Per repetition: each against the plain start of the same round (from the same
+            # archive for Spring Boot's recipe)
+            plain = plain_by_rep["recipe" if class_data == "recipe" else None]
+            ratios = [e["ready_ms"] / plain[e["rep"]] for e in entries if plain.get(e["rep"])]
+            # The time the JVMs' CPU needs on this machine's processors if none ever waits
+            floor = [e["cpu_total_ms"] / cpus for e in entries if e.get("cpu_total_ms")]
+            archive = sorted({e.get("class_data", "-") for e in entries}) if workers else ["-"]
             rows.append([label, "/".join(archive), spread([e["ready_ms"] for e in entries], f0),
                          spread([e.get("logged_forked_ms") for e in entries], f0),
-                         spread([e.get("logged_ready_ms") for e in entries], f0),
-                         spread(ratios, f2) if ratios and label != "plain JVM" else "-",
+                         spread(ratios, f2) if ratios and workers else "-",
+                         spread([e.get("cpu_total_ms") for e in entries], f0),
+                         spread([e.get("cpu_worker_ms") for e in entries], f0),
+                         spread(floor, f0),
                          spread([e["master_rss_mb"] for e in entries], f0),
-                         spread([e["worker_rss_mb"] for e in entries], f0) if label != "plain JVM" else "-",
-                         spread([e.get("worker_pss_mb") for e in entries], f0) if label != "plain JVM" else "-",
+                         spread([e["worker_rss_mb"] for e in entries], f0) if workers else "-",
+                         spread([e.get("worker_pss_mb") for e in entries], f0) if workers else "-",
                          spread([e["total_rss_mb"] for e in entries], f0)])
         text = "### 5. Start-up and memory (sample app)\n\n"
         text += table(["Case", "workers' class data", "java -jar → all answering, ms", "master's own first 'Forked', ms",
-                       "master's own 'Cluster ready', ms", "vs plain start of the same round",
+                       "vs plain start of the same round", "CPU of all its JVMs until then, ms",
+                       "CPU per worker (median), ms", f"that CPU spread over {cpus} processors, ms",
                        "master RSS MB", "worker RSS MB (median of workers)", "worker PSS MB (median)",
                        "total RSS MB"], rows)
         for e in self.select("startup", "idle cluster of 2"):
