@@ -13,8 +13,8 @@ import io.clusterboot.state.WorkerState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for the order in which {@link ClusterSupervisor} starts workers: one per
- * processor at once, the next one each time one is ready.
+ * Tests for the order in which {@link ClusterSupervisor} starts workers: one per two
+ * processors at once, the next one each time one is ready.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class ClusterSupervisorStartOrderTests {
@@ -28,26 +28,39 @@ class ClusterSupervisorStartOrderTests {
 	}
 
 	@Test
-	void workersBootOnePerProcessor() {
+	void workersBootOnePerTwoProcessors() {
 		assertThat(ClusterSupervisor.bootConcurrency(0)).isOne();
 		assertThat(ClusterSupervisor.bootConcurrency(1)).isOne();
-		assertThat(ClusterSupervisor.bootConcurrency(2)).isEqualTo(2);
-		assertThat(ClusterSupervisor.bootConcurrency(16)).isEqualTo(16);
+		assertThat(ClusterSupervisor.bootConcurrency(2)).isOne();
+		assertThat(ClusterSupervisor.bootConcurrency(3)).isOne();
+		assertThat(ClusterSupervisor.bootConcurrency(4)).isEqualTo(2);
+		assertThat(ClusterSupervisor.bootConcurrency(16)).isEqualTo(8);
 	}
 
 	@Test
-	void withAsManyProcessorsAsWorkersEveryWorkerIsForkedAtOnce(CapturedOutput output) {
-		TestCluster cluster = new TestCluster(TestSettings.defaults().workers(2), 2).start();
+	void withTwoProcessorsPerWorkerEveryWorkerIsForkedAtOnce(CapturedOutput output) {
+		TestCluster cluster = new TestCluster(TestSettings.defaults().workers(2), 4).start();
 		assertThat(cluster.workers()).extracting(TestWorker::id).containsExactly(1, 2);
 		assertThat(output).contains("Forked 2 workers sharing port 8080").doesNotContain("Forked 2 of");
 	}
 
 	@Test
-	void withTwoProcessorsFourWorkersBootTwoAtATime(CapturedOutput output) {
-		TestCluster cluster = new TestCluster(TestSettings.defaults().workers(4), 2).start();
+	void withTwoProcessorsTwoWorkersBootOneAfterTheOther(CapturedOutput output) {
+		TestCluster cluster = new TestCluster(TestSettings.defaults().workers(2), 2).start();
+		assertThat(cluster.workers()).extracting(TestWorker::id).containsExactly(1);
+		assertThat(output).contains("Forked 1 of 2 workers sharing port 8080")
+			.contains("the others start as these become ready, 1 at a time on 2 processors");
+		cluster.worker(1).connect().listen();
+		cluster.turn();
+		assertThat(cluster.workers()).extracting(TestWorker::id).containsExactly(1, 2);
+	}
+
+	@Test
+	void withFourProcessorsFourWorkersBootTwoAtATime(CapturedOutput output) {
+		TestCluster cluster = new TestCluster(TestSettings.defaults().workers(4), 4).start();
 		assertThat(cluster.workers()).extracting(TestWorker::id).containsExactly(1, 2);
 		assertThat(output).contains("Forked 2 of 4 workers sharing port 8080")
-			.contains("the others start as these become ready, 2 at a time on 2 processors");
+			.contains("the others start as these become ready, 2 at a time on 4 processors");
 		cluster.worker(2).connect().listen();
 		cluster.turn();
 		assertThat(cluster.workers()).extracting(TestWorker::id).containsExactly(1, 2, 3);
