@@ -182,6 +182,13 @@ public class ClusterProperties {
 		private int spares;
 
 		/**
+		 * How many workers boot at once; the next one starts when one is ready. 0 boots
+		 * one per two available processors, which gets the first worker serving soonest
+		 * when a booting JVM keeps two processors busy.
+		 */
+		private int bootConcurrency;
+
+		/**
 		 * Time a worker has from being forked to being ready before it is killed and
 		 * counted as failed to boot.
 		 */
@@ -269,6 +276,14 @@ public class ClusterProperties {
 
 		public void setSpares(int spares) {
 			this.spares = spares;
+		}
+
+		public int getBootConcurrency() {
+			return this.bootConcurrency;
+		}
+
+		public void setBootConcurrency(int bootConcurrency) {
+			this.bootConcurrency = bootConcurrency;
 		}
 
 		public Duration getBootTimeout() {

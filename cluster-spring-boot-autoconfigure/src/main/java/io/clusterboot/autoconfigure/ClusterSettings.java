@@ -82,7 +82,7 @@ public final class ClusterSettings {
 		return new SupervisorSettings(workers.resolve(),
 				(properties.getMaxWorkers() != null) ? properties.getMaxWorkers()
 						: ClusterProperties.defaultMaxWorkers(),
-				worker.getSpares(), shutdownTimeout, worker.getBootTimeout(), worker.getTimeout(),
+				worker.getSpares(), worker.getBootConcurrency(), shutdownTimeout, worker.getBootTimeout(), worker.getTimeout(),
 				worker.getHeartbeatInterval(), properties.getIpc().getMaxPendingMessages(),
 				properties.getMetrics().getScrapeTimeout(),
 				new SupervisorSettings.Restart(

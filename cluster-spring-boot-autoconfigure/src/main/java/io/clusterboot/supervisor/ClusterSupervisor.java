@@ -210,7 +210,8 @@ public final class ClusterSupervisor {
 			@Nullable ConnectionRouter router, int processors) {
 		this.settings = settings;
 		this.processors = processors;
-		this.bootConcurrency = bootConcurrency(processors);
+		this.bootConcurrency = (settings.bootConcurrency() > 0) ? settings.bootConcurrency()
+				: bootConcurrency(processors);
 		this.router = router;
 		this.processes = processes;
 		this.listener = listener;

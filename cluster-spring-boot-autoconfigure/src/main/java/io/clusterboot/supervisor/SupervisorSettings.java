@@ -13,6 +13,7 @@ import org.springframework.util.unit.DataSize;
  * @param workers how many workers to start with
  * @param maxWorkers the most workers the cluster may run
  * @param spares how many hot spares to keep booted, waiting to be promoted
+ * @param bootConcurrency how many workers boot at once, or 0 for one per two processors
  * @param shutdownTimeout how long a stopping worker has before it is killed
  * ({@code cluster.shutdown-timeout})
  * @param bootTimeout how long a new worker has to become ready
@@ -26,7 +27,7 @@ import org.springframework.util.unit.DataSize;
  * @param recycling when to replace a worker that has done enough
  * @since 0.1.0
  */
-public record SupervisorSettings(int workers, int maxWorkers, int spares, Duration shutdownTimeout,
+public record SupervisorSettings(int workers, int maxWorkers, int spares, int bootConcurrency, Duration shutdownTimeout,
 		Duration bootTimeout, Duration hangTimeout, Duration heartbeatInterval, int messageCredit, Duration scrapeTimeout,
 		Restart restart, Recycling recycling) {
 
@@ -43,6 +44,10 @@ public record SupervisorSettings(int workers, int maxWorkers, int spares, Durati
 		}
 		if (spares < 0) {
 			throw new IllegalArgumentException("cluster.worker.spares must be 0 or more, not " + spares);
+		}
+		if (bootConcurrency < 0) {
+			throw new IllegalArgumentException(
+					"cluster.worker.boot-concurrency must be 0 (one per two processors) or more, not " + bootConcurrency);
 		}
 		if (messageCredit < 1) {
 			throw new IllegalArgumentException("The message credit must be at least 1, not " + messageCredit);

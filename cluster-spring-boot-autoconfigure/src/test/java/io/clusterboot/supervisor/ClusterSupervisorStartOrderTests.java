@@ -56,6 +56,13 @@ class ClusterSupervisorStartOrderTests {
 	}
 
 	@Test
+	void bootConcurrencyChosenInThePropertiesWins(CapturedOutput output) {
+		TestCluster cluster = new TestCluster(TestSettings.defaults().workers(3).bootConcurrency(2), 2).start();
+		assertThat(cluster.workers()).extracting(TestWorker::id).containsExactly(1, 2);
+		assertThat(output).contains("the others start as these become ready, 2 at a time on 2 processors");
+	}
+
+	@Test
 	void withFourProcessorsFourWorkersBootTwoAtATime(CapturedOutput output) {
 		TestCluster cluster = new TestCluster(TestSettings.defaults().workers(4), 4).start();
 		assertThat(cluster.workers()).extracting(TestWorker::id).containsExactly(1, 2);

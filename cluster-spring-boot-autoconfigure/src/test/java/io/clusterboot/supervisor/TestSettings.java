@@ -21,6 +21,8 @@ final class TestSettings {
 
 	private int spares;
 
+	private int bootConcurrency;
+
 	private Duration shutdownTimeout = Duration.ofSeconds(35);
 
 	private Duration bootTimeout = Duration.ofMinutes(3);
@@ -58,6 +60,11 @@ final class TestSettings {
 
 	TestSettings spares(int spares) {
 		this.spares = spares;
+		return this;
+	}
+
+	TestSettings bootConcurrency(int bootConcurrency) {
+		this.bootConcurrency = bootConcurrency;
 		return this;
 	}
 
@@ -102,7 +109,8 @@ final class TestSettings {
 	}
 
 	SupervisorSettings build() {
-		return new SupervisorSettings(this.workers, this.maxWorkers, this.spares, this.shutdownTimeout, this.bootTimeout,
+		return new SupervisorSettings(this.workers, this.maxWorkers, this.spares, this.bootConcurrency,
+				this.shutdownTimeout, this.bootTimeout,
 				this.hangTimeout, this.heartbeatInterval, this.messageCredit, this.scrapeTimeout,
 				new SupervisorSettings.Restart(new RestartBackoff(INITIAL_DELAY, 2, MAX_DELAY), this.resetAfter,
 						this.maxBootFailures),

@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -67,6 +68,19 @@ public final class LongLivedClient {
 		client.webSockets();
 	}
 
+	/**
+	 * What went wrong, with the status of a refused handshake.
+	 */
+	private static String describe(RuntimeException ex) {
+		Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+		if (cause instanceof WebSocketHandshakeException refused) {
+			HttpResponse<?> response = refused.getResponse();
+			return cause + " status=" + response.statusCode() + " connection="
+					+ response.headers().firstValue("Connection").orElse("-");
+		}
+		return String.valueOf(ex.getMessage());
+	}
+
 	private static synchronized void print(String line) {
 		System.out.println(line);
 		System.out.flush();
@@ -92,7 +106,7 @@ public final class LongLivedClient {
 				}
 			}
 			catch (RuntimeException ex) {
-				print("WS-ERROR " + ex.getMessage());
+				print("WS-ERROR " + describe(ex));
 				Thread.sleep(200);
 			}
 		}
