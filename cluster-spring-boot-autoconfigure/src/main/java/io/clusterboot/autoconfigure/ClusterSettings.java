@@ -82,8 +82,8 @@ public final class ClusterSettings {
 		return new SupervisorSettings(workers.resolve(),
 				(properties.getMaxWorkers() != null) ? properties.getMaxWorkers()
 						: ClusterProperties.defaultMaxWorkers(),
-				worker.getSpares(), worker.getBootConcurrency(), shutdownTimeout, worker.getBootTimeout(), worker.getTimeout(),
-				worker.getHeartbeatInterval(), properties.getIpc().getMaxPendingMessages(),
+				worker.getSpares(), worker.getBootConcurrency(), shutdownTimeout, worker.getBootTimeout(),
+				worker.getTimeout(), worker.getHeartbeatInterval(), properties.getIpc().getMaxPendingMessages(),
 				properties.getMetrics().getScrapeTimeout(),
 				new SupervisorSettings.Restart(
 						new RestartBackoff(restart.getInitialDelay(), restart.getMultiplier(), restart.getMaxDelay()),

@@ -27,9 +27,9 @@ import org.springframework.util.unit.DataSize;
  * @param recycling when to replace a worker that has done enough
  * @since 0.1.0
  */
-public record SupervisorSettings(int workers, int maxWorkers, int spares, int bootConcurrency, Duration shutdownTimeout,
-		Duration bootTimeout, Duration hangTimeout, Duration heartbeatInterval, int messageCredit, Duration scrapeTimeout,
-		Restart restart, Recycling recycling) {
+public record SupervisorSettings(int workers, int maxWorkers, int spares, int bootConcurrency,
+		Duration shutdownTimeout, Duration bootTimeout, Duration hangTimeout, Duration heartbeatInterval,
+		int messageCredit, Duration scrapeTimeout, Restart restart, Recycling recycling) {
 
 	/**
 	 * Check the settings.
@@ -46,8 +46,8 @@ public record SupervisorSettings(int workers, int maxWorkers, int spares, int bo
 			throw new IllegalArgumentException("cluster.worker.spares must be 0 or more, not " + spares);
 		}
 		if (bootConcurrency < 0) {
-			throw new IllegalArgumentException(
-					"cluster.worker.boot-concurrency must be 0 (one per two processors) or more, not " + bootConcurrency);
+			throw new IllegalArgumentException("cluster.worker.boot-concurrency must be 0 (one per two processors) "
+					+ "or more, not " + bootConcurrency);
 		}
 		if (messageCredit < 1) {
 			throw new IllegalArgumentException("The message credit must be at least 1, not " + messageCredit);

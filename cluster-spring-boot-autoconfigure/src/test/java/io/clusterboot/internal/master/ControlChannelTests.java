@@ -128,8 +128,8 @@ class ControlChannelTests {
 	}
 
 	private static SupervisorSettings settings() {
-		return new SupervisorSettings(2, 16, 0, 0, Duration.ofSeconds(55), Duration.ofMinutes(3), Duration.ofSeconds(30),
-				Duration.ofSeconds(1), 1000, Duration.ofSeconds(2),
+		return new SupervisorSettings(2, 16, 0, 0, Duration.ofSeconds(55), Duration.ofMinutes(3),
+				Duration.ofSeconds(30), Duration.ofSeconds(1), 1000, Duration.ofSeconds(2),
 				new SupervisorSettings.Restart(
 						new RestartBackoff(Duration.ofMillis(100), 2, Duration.ofSeconds(1)), Duration.ofSeconds(30), 3),
 				SupervisorSettings.Recycling.NONE);
