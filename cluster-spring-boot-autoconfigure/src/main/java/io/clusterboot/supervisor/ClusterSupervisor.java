@@ -60,7 +60,7 @@ public final class ClusterSupervisor {
 
 	private static final Log logger = LogFactory.getLog(ClusterSupervisor.class);
 
-	private static final long TICK_MILLIS = 200;
+	static final long TICK_MILLIS = 200;
 
 	private static final int MAX_COMMANDS_PER_TURN = 1000;
 
@@ -498,11 +498,17 @@ public final class ClusterSupervisor {
 		return result;
 	}
 
-	private long nextWakeupMillis() {
+	/**
+	 * How long the loop may wait for a command: until the next slot is due a worker, or a
+	 * tick. A slot waiting for its turn to boot is not due: a worker that becomes ready, or
+	 * exits, is a command that wakes the loop.
+	 */
+	long nextWakeupMillis() {
 		long wakeup = TICK_MILLIS;
 		long now = this.clock.nanoTime();
+		boolean mayBoot = booting() < this.bootConcurrency;
 		for (Slot slot : this.slots.values()) {
-			if (slot.isEmpty() && !this.stopping) {
+			if (slot.isEmpty() && !this.stopping && mayBoot) {
 				wakeup = Math.min(wakeup, Math.max(0, TimeUnit.NANOSECONDS.toMillis(slot.restartAtNanos - now)));
 			}
 		}

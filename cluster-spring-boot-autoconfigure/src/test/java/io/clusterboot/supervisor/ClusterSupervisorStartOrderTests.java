@@ -56,6 +56,17 @@ class ClusterSupervisorStartOrderTests {
 	}
 
 	@Test
+	void aSlotWaitingForItsTurnToBootDoesNotWakeTheLoop() {
+		TestCluster cluster = new TestCluster(TestSettings.defaults().workers(2), 2).start();
+		assertThat(cluster.workers()).hasSize(1);
+		assertThat(cluster.supervisor().nextWakeupMillis()).as("waits for a command, not spinning")
+			.isEqualTo(ClusterSupervisor.TICK_MILLIS);
+		cluster.worker(1).connect().listen();
+		cluster.turn();
+		assertThat(cluster.workers()).hasSize(2);
+	}
+
+	@Test
 	void bootConcurrencyChosenInThePropertiesWins(CapturedOutput output) {
 		TestCluster cluster = new TestCluster(TestSettings.defaults().workers(3).bootConcurrency(2), 2).start();
 		assertThat(cluster.workers()).extracting(TestWorker::id).containsExactly(1, 2);
