@@ -1,10 +1,12 @@
 package io.clusterboot.sample;
 
-import org.springframework.boot.context.event.ApplicationReadyEvent;
-import org.springframework.context.event.EventListener;
-import org.springframework.core.env.Environment;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
+
+import io.clusterboot.worker.MasterLink;
 
 /**
  * Says which worker answered: {@code GET /} at once, {@code GET /work} after about a
@@ -15,32 +17,26 @@ class WorkerController {
 
 	private static final long WORK_NANOS = 1_000_000;
 
-	private final Environment environment;
+	private final @Nullable MasterLink link;
 
-	private volatile Identity identity;
+	private final long pid = ProcessHandle.current().pid();
 
-	WorkerController(Environment environment) {
-		this.environment = environment;
-		this.identity = identity(environment);
+	WorkerController(ObjectProvider<MasterLink> link) {
+		this.link = link.getIfAvailable();
 	}
 
 	/**
-	 * Read the worker id again once the application is ready: a hot spare learns it when
-	 * it is promoted, after this bean is created.
+	 * Which worker this is, asked of the {@link MasterLink} at every answer: a hot spare
+	 * learns its slot's id when it is promoted, after this bean is created. A single
+	 * process has no link and answers worker 0.
 	 */
-	@EventListener(ApplicationReadyEvent.class)
-	void ready() {
-		this.identity = identity(this.environment);
-	}
-
-	private static Identity identity(Environment environment) {
-		return new Identity(environment.getProperty("cluster.worker.id", Integer.class, 0),
-				ProcessHandle.current().pid());
+	private Identity identity() {
+		return new Identity((this.link != null) ? this.link.getWorkerId() : 0, this.pid);
 	}
 
 	@GetMapping("/")
 	Identity hello() {
-		return this.identity;
+		return identity();
 	}
 
 	@GetMapping("/work")
@@ -50,7 +46,8 @@ class WorkerController {
 		while (System.nanoTime() < deadline) {
 			spin += Long.numberOfTrailingZeros(spin + 1);
 		}
-		return (spin >= 0) ? this.identity : new Identity(this.identity.worker(), -1);
+		Identity identity = identity();
+		return (spin >= 0) ? identity : new Identity(identity.worker(), -1);
 	}
 
 	/**

@@ -5,9 +5,6 @@ import reactor.core.scheduler.Schedulers;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
-import org.springframework.context.event.EventListener;
-import org.springframework.core.env.Environment;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -24,37 +21,20 @@ import io.clusterboot.bench.Work.Identity;
 @ConditionalOnWebApplication(type = Type.REACTIVE)
 class ReactiveWorkController {
 
-	private final Environment environment;
+	private final WorkerIdentity identity;
 
-	private volatile Identity identity;
-
-	ReactiveWorkController(Environment environment) {
-		this.environment = environment;
-		this.identity = identity(environment);
-	}
-
-	/**
-	 * Read the worker id again once the application is ready: a hot spare learns it when
-	 * it is promoted, after this bean is created.
-	 */
-	@EventListener(ApplicationReadyEvent.class)
-	void ready() {
-		this.identity = identity(this.environment);
-	}
-
-	private static Identity identity(Environment environment) {
-		return new Identity(environment.getProperty("cluster.worker.id", Integer.class, 0),
-				ProcessHandle.current().pid());
+	ReactiveWorkController(WorkerIdentity identity) {
+		this.identity = identity;
 	}
 
 	@GetMapping("/")
 	Identity hello() {
-		return this.identity;
+		return this.identity.current();
 	}
 
 	@GetMapping("/work")
 	Mono<Identity> work() {
-		return Mono.fromSupplier(() -> Work.burn(this.identity)).subscribeOn(Schedulers.boundedElastic());
+		return Mono.fromSupplier(() -> Work.burn(this.identity.current())).subscribeOn(Schedulers.boundedElastic());
 	}
 
 }

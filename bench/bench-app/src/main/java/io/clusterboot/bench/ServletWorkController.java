@@ -2,9 +2,6 @@ package io.clusterboot.bench;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
-import org.springframework.context.event.EventListener;
-import org.springframework.core.env.Environment;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -18,37 +15,20 @@ import io.clusterboot.bench.Work.Identity;
 @ConditionalOnWebApplication(type = Type.SERVLET)
 class ServletWorkController {
 
-	private final Environment environment;
+	private final WorkerIdentity identity;
 
-	private volatile Identity identity;
-
-	ServletWorkController(Environment environment) {
-		this.environment = environment;
-		this.identity = identity(environment);
-	}
-
-	/**
-	 * Read the worker id again once the application is ready: a hot spare learns it when
-	 * it is promoted, after this bean is created.
-	 */
-	@EventListener(ApplicationReadyEvent.class)
-	void ready() {
-		this.identity = identity(this.environment);
-	}
-
-	private static Identity identity(Environment environment) {
-		return new Identity(environment.getProperty("cluster.worker.id", Integer.class, 0),
-				ProcessHandle.current().pid());
+	ServletWorkController(WorkerIdentity identity) {
+		this.identity = identity;
 	}
 
 	@GetMapping("/")
 	Identity hello() {
-		return this.identity;
+		return this.identity.current();
 	}
 
 	@GetMapping("/work")
 	Identity work() {
-		return Work.burn(this.identity);
+		return Work.burn(this.identity.current());
 	}
 
 }
