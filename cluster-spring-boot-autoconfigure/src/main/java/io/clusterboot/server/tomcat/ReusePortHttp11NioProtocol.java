@@ -1,5 +1,6 @@
 package io.clusterboot.server.tomcat;
 
+import org.apache.coyote.Adapter;
 import org.apache.coyote.UpgradeProtocol;
 import org.apache.coyote.http11.Http11NioProtocol;
 import org.apache.coyote.http2.Http2Protocol;
@@ -22,6 +23,15 @@ public class ReusePortHttp11NioProtocol extends Http11NioProtocol {
 	ReusePortHttp11NioProtocol(ReusePortNioEndpoint endpoint) {
 		super(endpoint);
 		endpoint.setHttp2KeepAliveTimeout(this::getHttp2KeepAliveTimeout);
+	}
+
+	/**
+	 * Set the adapter, made to close HTTP/1.1 connections while the endpoint drains (see
+	 * {@link DrainingAdapter}).
+	 */
+	@Override
+	public void setAdapter(Adapter adapter) {
+		super.setAdapter(new DrainingAdapter(adapter, getEndpoint()));
 	}
 
 	private long getHttp2KeepAliveTimeout() {

@@ -59,6 +59,10 @@ class ReusePortNioEndpoint extends NioEndpoint {
 
 	private volatile boolean delegated;
 
+	private volatile boolean draining;
+
+	private volatile int maxKeepAliveRequestsWhileDraining;
+
 	private volatile LongSupplier http2KeepAliveTimeout = () -> -1;
 
 	private SocketAddress previousRemoteAddress;
@@ -100,6 +104,7 @@ class ReusePortNioEndpoint extends NioEndpoint {
 			channel.register(selector, SelectionKey.OP_ACCEPT);
 			this.closeRequested = false;
 			this.listenerClosed = false;
+			this.draining = false;
 			this.acceptSelector = selector;
 			this.serverSocket = channel;
 		}
@@ -192,8 +197,8 @@ class ReusePortNioEndpoint extends NioEndpoint {
 	 * endpoint. The kernel then sends new connections to the sibling workers (and, with
 	 * {@code net.ipv4.tcp_migrate_req=1}, moves those still waiting in this socket's
 	 * queue to them too), while the connections already accepted keep being served, each
-	 * response with {@code Connection: close} (Tomcat disables keep-alive once the socket
-	 * is closed this way) and HTTP/2 connections with a {@code GOAWAY}.
+	 * response with {@code Connection: close} but that of an upgrade ({@link #isDraining()})
+	 * and HTTP/2 connections with a {@code GOAWAY}.
 	 * <p>
 	 * The acceptor thread closes the socket itself, between two accepts, before Tomcat's
 	 * {@link #closeServerSocketGraceful()} stops it: stopped first, the acceptor would
@@ -203,6 +208,10 @@ class ReusePortNioEndpoint extends NioEndpoint {
 	 * or was bound on initialization, which this endpoint cannot close gracefully
 	 */
 	public boolean closeListener() {
+		if (!this.draining) {
+			this.maxKeepAliveRequestsWhileDraining = super.getMaxKeepAliveRequests();
+			this.draining = true;
+		}
 		Acceptor<SocketChannel> acceptor = this.acceptor;
 		Selector selector = this.acceptSelector;
 		if (!this.delegated && acceptor != null && selector != null) {
@@ -213,7 +222,30 @@ class ReusePortNioEndpoint extends NioEndpoint {
 			awaitAcceptor(() -> this.listenerClosed || acceptor.getState() != Acceptor.AcceptorState.RUNNING);
 		}
 		closeServerSocketGraceful();
-		return getBindState() == BindState.SOCKET_CLOSED_ON_STOP;
+		boolean closed = getBindState() == BindState.SOCKET_CLOSED_ON_STOP;
+		this.draining = closed;
+		return closed;
+	}
+
+	/**
+	 * Whether {@link #closeListener()} closed the listening socket, or is closing it:
+	 * {@link DrainingAdapter} then answers each HTTP/1.1 request with
+	 * {@code Connection: close}, but a request for an upgrade.
+	 * @return whether this endpoint drains
+	 */
+	boolean isDraining() {
+		return this.draining;
+	}
+
+	/**
+	 * The number of requests a connection may carry. Tomcat makes it 1 once the listening
+	 * socket is closed, which adds {@code Connection: close} to every response, the
+	 * {@code 101} of a WebSocket handshake included; while this endpoint drains it stays
+	 * as configured, and {@link DrainingAdapter} closes the connections instead.
+	 */
+	@Override
+	public int getMaxKeepAliveRequests() {
+		return this.draining ? this.maxKeepAliveRequestsWhileDraining : super.getMaxKeepAliveRequests();
 	}
 
 	/**

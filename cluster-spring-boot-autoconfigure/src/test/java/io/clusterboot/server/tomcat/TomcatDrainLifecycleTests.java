@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -17,9 +18,13 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpUpgradeHandler;
+import jakarta.servlet.http.WebConnection;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -117,6 +122,21 @@ class TomcatDrainLifecycleTests {
 		Response response = client.get("/");
 		assertThat(response.status()).isEqualTo(200);
 		assertThat(response.header("connection")).isEqualTo("close");
+	}
+
+	@Test
+	void answersAnUpgradeOnAnOpenConnectionWithASingleConnectionHeader() throws Exception {
+		Client upgrading = connect();
+		Client other = connect();
+		upgrading.get("/");
+		other.get("/");
+		assertThat(endpoint().closeListener()).isTrue();
+		Response upgraded = upgrading.upgrade("/upgrade", "test");
+		assertThat(upgraded.status()).isEqualTo(101);
+		assertThat(upgraded.headerValues("connection")).containsExactly("Upgrade");
+		assertThat(upgraded.body()).isEqualTo("upgraded");
+		assertThat(other.get("/").header("connection")).isEqualTo("close");
+		assertThat(other.closedByServer()).isTrue();
 	}
 
 	@Test
@@ -241,10 +261,15 @@ class TomcatDrainLifecycleTests {
 		return client;
 	}
 
-	private record Response(int status, Map<String, String> headers, String body) {
+	private record Response(int status, Map<String, List<String>> headers, String body) {
 
-		String header(String name) {
-			return this.headers.get(name);
+		@Nullable String header(String name) {
+			List<String> values = this.headers.get(name);
+			return (values != null) ? String.join(", ", values) : null;
+		}
+
+		List<String> headerValues(String name) {
+			return this.headers.getOrDefault(name, List.of());
 		}
 
 	}
@@ -274,18 +299,34 @@ class TomcatDrainLifecycleTests {
 		}
 
 		void send(String path) throws IOException {
-			this.out.write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+			write("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
+		}
+
+		/**
+		 * Ask for an upgrade to the given protocol, and read the response and the line
+		 * the upgraded connection starts with.
+		 */
+		Response upgrade(String path, String protocol) throws IOException {
+			write("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade\r\nUpgrade: " + protocol
+					+ "\r\n\r\n");
+			Response response = read();
+			return new Response(response.status(), response.headers(), readLine());
+		}
+
+		private void write(String request) throws IOException {
+			this.out.write(request.getBytes(StandardCharsets.US_ASCII));
 			this.out.flush();
 		}
 
 		Response read() throws IOException {
 			String statusLine = readLine();
-			Map<String, String> headers = new HashMap<>();
+			Map<String, List<String>> headers = new HashMap<>();
 			for (String line = readLine(); !line.isEmpty(); line = readLine()) {
 				int colon = line.indexOf(':');
-				headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+				headers.computeIfAbsent(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), (name) -> new ArrayList<>())
+					.add(line.substring(colon + 1).trim());
 			}
-			byte[] body = this.in.readNBytes(Integer.parseInt(headers.getOrDefault("content-length", "0")));
+			byte[] body = this.in.readNBytes(Integer.parseInt(headers.getOrDefault("content-length", List.of("0")).get(0)));
 			return new Response(Integer.parseInt(statusLine.split(" ")[1]), headers,
 					new String(body, StandardCharsets.UTF_8));
 		}
@@ -314,7 +355,9 @@ class TomcatDrainLifecycleTests {
 	}
 
 	/**
-	 * Answers "ok", or "slow" once released for {@code /slow}.
+	 * Answers "ok", or "slow" once released for {@code /slow}, and upgrades
+	 * {@code /upgrade} to a protocol of its own ({@link Upgraded}), as a WebSocket
+	 * handshake does.
 	 */
 	private static final class TestServlet extends HttpServlet {
 
@@ -328,7 +371,15 @@ class TomcatDrainLifecycleTests {
 		}
 
 		@Override
-		protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+		protected void doGet(HttpServletRequest request, HttpServletResponse response)
+				throws IOException, ServletException {
+			if (request.getRequestURI().equals("/upgrade")) {
+				response.setStatus(HttpServletResponse.SC_SWITCHING_PROTOCOLS);
+				response.setHeader("Connection", "Upgrade");
+				response.setHeader("Upgrade", request.getHeader("Upgrade"));
+				request.upgrade(Upgraded.class);
+				return;
+			}
 			String body = "ok";
 			if (request.getRequestURI().equals("/slow")) {
 				this.slowRequestStarted.countDown();
@@ -343,6 +394,28 @@ class TomcatDrainLifecycleTests {
 			byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
 			response.setContentLength(bytes.length);
 			response.getOutputStream().write(bytes);
+		}
+
+	}
+
+	/**
+	 * The upgraded protocol: a line saying "upgraded", then nothing.
+	 */
+	public static final class Upgraded implements HttpUpgradeHandler {
+
+		@Override
+		public void init(WebConnection connection) {
+			try {
+				connection.getOutputStream().write("upgraded\r\n".getBytes(StandardCharsets.US_ASCII));
+				connection.getOutputStream().flush();
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		}
+
+		@Override
+		public void destroy() {
 		}
 
 	}

@@ -69,14 +69,15 @@ public final class LongLivedClient {
 	}
 
 	/**
-	 * What went wrong, with the status of a refused handshake.
+	 * What went wrong, with why a handshake was refused, its status and its
+	 * {@code Connection} headers.
 	 */
 	private static String describe(RuntimeException ex) {
 		Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
 		if (cause instanceof WebSocketHandshakeException refused) {
 			HttpResponse<?> response = refused.getResponse();
-			return cause + " status=" + response.statusCode() + " connection="
-					+ response.headers().firstValue("Connection").orElse("-");
+			return cause + " (" + ((refused.getCause() != null) ? refused.getCause().getMessage() : "-")
+					+ ") status=" + response.statusCode() + " connection=" + response.headers().allValues("Connection");
 		}
 		return String.valueOf(ex.getMessage());
 	}
