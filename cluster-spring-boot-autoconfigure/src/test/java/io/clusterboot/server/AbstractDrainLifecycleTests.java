@@ -25,7 +25,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The contract of {@link DrainLifecycle} on one real web server, over raw HTTP/1.1
  * connections and, where the server also speaks h2c ({@link #http2()}), raw HTTP/2
- * connections. The server answers "ok", or "slow" for {@code /slow} once released.
+ * connections. The server answers "ok", or "slow" for {@code /slow} once released, and
+ * accepts a WebSocket handshake at {@code /ws}, whose session sends "open" and then stays
+ * open.
  */
 @ExtendWith(OutputCaptureExtension.class)
 public abstract class AbstractDrainLifecycleTests {
@@ -43,7 +45,7 @@ public abstract class AbstractDrainLifecycleTests {
 	private int port;
 
 	/**
-	 * Start the web server.
+	 * Start the web server, with the endpoints this class describes.
 	 * @param http2 whether it also speaks HTTP/2 over cleartext (h2c)
 	 * @return its port
 	 */
@@ -104,6 +106,29 @@ public abstract class AbstractDrainLifecycleTests {
 		assertThat(drain.isRunning()).isFalse();
 		assertThat(output).contains("Draining: listening socket closed; 1 open connection(s)")
 			.contains("Drained in");
+	}
+
+	@Test
+	void answersAWebSocketHandshakeOnAnOpenConnectionWithASingleConnectionHeader() throws Exception {
+		RawHttpClient upgrading = connect();
+		RawHttpClient other = connect();
+		upgrading.get("/");
+		other.get("/");
+		ServerConnections connections = drain(LONG, LONG).findConnections();
+		assertThat(connections).isNotNull();
+		connections.closeListeners();
+		RawHttpClient.Response handshake = upgrading.webSocketHandshake("/ws");
+		assertThat(handshake.status()).isEqualTo(101);
+		// Java's and OkHttp's WebSocket clients refuse any other Connection header
+		assertThat(handshake.headerValues("connection")).singleElement()
+			.satisfies((value) -> assertThat(value).isEqualToIgnoringCase("Upgrade"));
+		assertThat(handshake.headerValues("upgrade")).singleElement()
+			.satisfies((value) -> assertThat(value).isEqualToIgnoringCase("websocket"));
+		assertThat(upgrading.readTextFrame()).isEqualTo("open");
+		RawHttpClient.Response response = other.get("/");
+		assertThat(response.body()).isEqualTo("ok");
+		assertThat(response.header("connection")).isEqualTo("close");
+		assertThat(other.closedByServer()).isTrue();
 	}
 
 	@Test

@@ -16,8 +16,11 @@ import org.eclipse.jetty.util.component.Container;
 import org.eclipse.jetty.util.component.Graceful;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.jetty.ConfigurableJettyWebServerFactory;
 import org.springframework.boot.jetty.JettyWebServer;
 import org.springframework.boot.web.server.WebServer;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.core.Ordered;
 import org.springframework.util.ClassUtils;
 
 import io.clusterboot.server.DrainLifecycle;
@@ -27,18 +30,21 @@ import io.clusterboot.server.ServerConnections;
  * Drains a worker's Jetty (servlet or reactive) off the shared port before Spring Boot's
  * graceful shutdown, as {@link DrainLifecycle} says.
  * <p>
- * Jetty's own graceful shutdown of a connector ({@link ServerConnector#shutdown()}) does
- * the first half: it closes the listening channel only, leaving the accepted endpoints
- * open (the socket closes once the acceptor thread has left its blocking accept, at
- * once), and from then on Jetty answers every HTTP/1.1 request with
- * {@code Connection: close}. Its other half, lowering every endpoint's idle timeout to
- * the connector's shutdown idle timeout, would also expire a request that does no I/O
- * for that long, so it is turned off here; this drain closes only the connections with
- * no request in progress that were idle for the drain's idle timeout.
+ * It closes each connector's listening channel ({@link ServerConnector#close()}), leaving
+ * the accepted endpoints open (the socket closes once the acceptor thread has left its
+ * blocking accept, at once). From then on every HTTP/1.1 response but a {@code 101} says
+ * {@code Connection: close}, and Jetty closes its connection after it: it is also the
+ * customizer of the Jetty web server factories that makes every connector do so
+ * ({@link DrainingCustomizer}). Jetty's own graceful shutdown of a connector
+ * ({@link ServerConnector#shutdown()}) is not used: it would also add {@code close} to
+ * the {@code 101} of a WebSocket handshake, and lower every endpoint's idle timeout to
+ * the connector's shutdown idle timeout, which would expire a request that does no I/O
+ * for that long. This drain closes only the connections with no request in progress that
+ * were idle for the drain's idle timeout.
  * <p>
  * HTTP/2 connections (h2c, with {@code server.http2.enabled} and
- * {@code jetty-http2-server}) are left alone by the connector's shutdown: Jetty sends
- * them {@code GOAWAY} only when the whole server stops. This drain shuts the HTTP/2
+ * {@code jetty-http2-server}) are left alone by a closed listener, and by the connector's
+ * shutdown too: Jetty sends them {@code GOAWAY} only when the whole server stops. This drain shuts the HTTP/2
  * sessions down when it closes the listener, so each gets {@code GOAWAY} at once (and
  * those opened later, by an h2c upgrade under way, as they open), finishes its streams
  * in progress, and then sends its last {@code GOAWAY}. Its client then closes the
@@ -46,7 +52,8 @@ import io.clusterboot.server.ServerConnections;
  *
  * @since 0.1.0
  */
-public class JettyDrainLifecycle extends DrainLifecycle {
+public class JettyDrainLifecycle extends DrainLifecycle
+		implements WebServerFactoryCustomizer<ConfigurableJettyWebServerFactory>, Ordered {
 
 	private static final boolean HTTP2_PRESENT = ClassUtils.isPresent(JettyHttp2Sessions.HTTP2_CONNECTION_CLASS,
 			JettyDrainLifecycle.class.getClassLoader());
@@ -65,6 +72,12 @@ public class JettyDrainLifecycle extends DrainLifecycle {
 	}
 
 	@Override
+	public void customize(ConfigurableJettyWebServerFactory factory) {
+		// Boot applies server customizers once the connectors exist
+		factory.addServerCustomizers(DrainingCustomizer::install);
+	}
+
+	@Override
 	protected @Nullable ServerConnections findConnections() {
 		List<ServerConnector> connectors = new ArrayList<>();
 		if (this.webServer.get() instanceof JettyWebServer jetty) {
@@ -78,6 +91,11 @@ public class JettyDrainLifecycle extends DrainLifecycle {
 		return connectors.isEmpty() ? null : new ConnectorConnections(connectors);
 	}
 
+	@Override
+	public int getOrder() {
+		return 0;
+	}
+
 	/**
 	 * The connections of Jetty's server connectors.
 	 */
@@ -86,15 +104,7 @@ public class JettyDrainLifecycle extends DrainLifecycle {
 		@Override
 		public void closeListeners() {
 			for (ServerConnector connector : this.connectors) {
-				long shutdownIdleTimeout = connector.getShutdownIdleTimeout();
-				// A negative shutdown idle timeout leaves the endpoints' idle timeouts alone
-				connector.setShutdownIdleTimeout(-1);
-				try {
-					connector.shutdown();
-				}
-				finally {
-					connector.setShutdownIdleTimeout(shutdownIdleTimeout);
-				}
+				connector.close();
 				shutDownProtocols(connector);
 			}
 		}

@@ -6,12 +6,22 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.websocket.DeploymentException;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerContainer;
+import jakarta.websocket.server.ServerEndpointConfig;
 import org.eclipse.jetty.server.ServerConnector;
 
 import org.springframework.boot.jetty.JettyWebServer;
+import org.springframework.boot.jetty.autoconfigure.servlet.WebSocketJettyServletWebServerFactoryCustomizer;
 import org.springframework.boot.jetty.servlet.JettyServletWebServerFactory;
 import org.springframework.boot.web.server.Http2;
 
@@ -35,12 +45,35 @@ class JettyDrainLifecycleTests extends AbstractDrainLifecycleTests {
 		h2c.setEnabled(http2);
 		factory.setHttp2(h2c);
 		factory.addServerCustomizers(JettyReusePortCustomizer::reusePort);
-		this.webServer = (JettyWebServer) factory.getWebServer((servletContext) -> servletContext
-			.addServlet("test", new TestServlet(this.slowRequestStarted, this.slowRequestRelease))
-			.addMapping("/*"));
+		// As the drain's bean does, so that a drained connector answers with 'Connection: close'
+		new JettyDrainLifecycle(() -> this.webServer, LONG, LONG).customize(factory);
+		new WebSocketJettyServletWebServerFactoryCustomizer().customize(factory);
+		this.webServer = (JettyWebServer) factory.getWebServer((servletContext) -> {
+			servletContext.addServlet("test", new TestServlet(this.slowRequestStarted, this.slowRequestRelease))
+				.addMapping("/*");
+			// Jetty sets its WebSocket container up after the initializers
+			servletContext.addListener(new ServletContextListener() {
+
+				@Override
+				public void contextInitialized(ServletContextEvent event) {
+					addWebSocketEndpoint(event.getServletContext());
+				}
+
+			});
+		});
 		this.webServer.start();
 		assertThat(connector().isReusePort()).isTrue();
 		return this.webServer.getPort();
+	}
+
+	private static void addWebSocketEndpoint(ServletContext servletContext) {
+		ServerContainer container = (ServerContainer) servletContext.getAttribute(ServerContainer.class.getName());
+		try {
+			container.addEndpoint(ServerEndpointConfig.Builder.create(OpenEndpoint.class, "/ws").build());
+		}
+		catch (DeploymentException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	@Override
@@ -93,6 +126,18 @@ class JettyDrainLifecycleTests extends AbstractDrainLifecycleTests {
 			byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
 			response.setContentLength(bytes.length);
 			response.getOutputStream().write(bytes);
+		}
+
+	}
+
+	/**
+	 * Sends "open" to each session it opens.
+	 */
+	public static final class OpenEndpoint extends Endpoint {
+
+		@Override
+		public void onOpen(Session session, EndpointConfig config) {
+			session.getAsyncRemote().sendText("open");
 		}
 
 	}

@@ -7,11 +7,13 @@ import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import reactor.netty.http.server.HttpServerResponse;
 
 import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
 import org.springframework.boot.web.server.Http2;
 import org.springframework.boot.web.server.WebServer;
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.server.reactive.AbstractServerHttpResponse;
 import org.springframework.http.server.reactive.HttpHandler;
 
 import io.clusterboot.server.AbstractDrainLifecycleTests;
@@ -36,6 +38,11 @@ class NettyDrainLifecycleTests extends AbstractDrainLifecycleTests {
 		new NettyReusePortCustomizer().customize(factory);
 		factory.addServerCustomizers(this.connections::customize);
 		HttpHandler handler = (request, response) -> {
+			if (request.getURI().getPath().equals("/ws")) {
+				HttpServerResponse nativeResponse = ((AbstractServerHttpResponse) response).getNativeResponse();
+				return nativeResponse
+					.sendWebsocket((in, out) -> out.sendString(Mono.just("open")).then(in.receive().then()));
+			}
 			Mono<String> body = Mono.just("ok");
 			if (request.getURI().getPath().equals("/slow")) {
 				body = Mono.fromCallable(() -> {
