@@ -1,26 +1,10 @@
 package io.clusterboot.server.tomcat;
 
-import java.io.IOException;
 import java.net.ConnectException;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
-import jakarta.servlet.ServletContext;
-import jakarta.servlet.ServletContextEvent;
-import jakarta.servlet.ServletContextListener;
-import jakarta.servlet.http.HttpServlet;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-import jakarta.websocket.DeploymentException;
-import jakarta.websocket.Endpoint;
-import jakarta.websocket.EndpointConfig;
-import jakarta.websocket.Session;
-import jakarta.websocket.server.ServerContainer;
-import jakarta.websocket.server.ServerEndpointConfig;
 import org.apache.tomcat.websocket.server.WsSci;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +15,7 @@ import org.springframework.boot.web.server.Http2;
 
 import io.clusterboot.server.AbstractDrainLifecycleTests;
 import io.clusterboot.server.DrainLifecycle;
+import io.clusterboot.server.DrainTestServlets;
 import io.clusterboot.server.RawHttpClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -55,33 +40,12 @@ class TomcatDrainLifecycleTests extends AbstractDrainLifecycleTests {
 		h2c.setEnabled(http2);
 		factory.setHttp2(h2c);
 		factory.addContextCustomizers((context) -> context.addServletContainerInitializer(new WsSci(), null));
-		this.webServer = (TomcatWebServer) factory.getWebServer((servletContext) -> {
-			// WsSci's upgrade filter runs only for a request that some servlet is mapped to
-			servletContext.addServlet("test", new TestServlet(this.slowRequestStarted, this.slowRequestRelease))
-				.addMapping("/*");
-			servletContext.addListener(new ServletContextListener() {
-
-				@Override
-				public void contextInitialized(ServletContextEvent event) {
-					addWebSocketEndpoint(event.getServletContext());
-				}
-
-			});
-		});
+		this.webServer = (TomcatWebServer) factory.getWebServer((servletContext) -> DrainTestServlets
+			.register(servletContext, this.slowRequestStarted, this.slowRequestRelease));
 		this.webServer.start();
 		// Tomcat knows its port only while its listening socket is open
 		this.port = this.webServer.getPort();
 		return this.port;
-	}
-
-	private static void addWebSocketEndpoint(ServletContext servletContext) {
-		ServerContainer container = (ServerContainer) servletContext.getAttribute(ServerContainer.class.getName());
-		try {
-			container.addEndpoint(ServerEndpointConfig.Builder.create(OpenEndpoint.class, "/ws").build());
-		}
-		catch (DeploymentException ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 	/**
@@ -149,52 +113,6 @@ class TomcatDrainLifecycleTests extends AbstractDrainLifecycleTests {
 			.map(Thread::getName)
 			.filter((name) -> name.endsWith("-Acceptor"))
 			.toList();
-	}
-
-	/**
-	 * Answers "ok", or "slow" once released for {@code /slow}.
-	 */
-	private static final class TestServlet extends HttpServlet {
-
-		private final CountDownLatch slowRequestStarted;
-
-		private final CountDownLatch slowRequestRelease;
-
-		TestServlet(CountDownLatch slowRequestStarted, CountDownLatch slowRequestRelease) {
-			this.slowRequestStarted = slowRequestStarted;
-			this.slowRequestRelease = slowRequestRelease;
-		}
-
-		@Override
-		protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-			String body = "ok";
-			if (request.getRequestURI().equals("/slow")) {
-				this.slowRequestStarted.countDown();
-				try {
-					this.slowRequestRelease.await(LONG.toSeconds(), TimeUnit.SECONDS);
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-				}
-				body = "slow";
-			}
-			byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-			response.setContentLength(bytes.length);
-			response.getOutputStream().write(bytes);
-		}
-
-	}
-
-	/**
-	 * Sends "open" to each session it opens.
-	 */
-	public static final class OpenEndpoint extends Endpoint {
-
-		@Override
-		public void onOpen(Session session, EndpointConfig config) {
-			session.getAsyncRemote().sendText("open");
-		}
-
 	}
 
 }
