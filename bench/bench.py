@@ -258,6 +258,11 @@ def free_port():
     raise BenchError("No free port in 21000-21999")
 
 
+def log_time(stamp):
+    """The wall-clock time of a Spring Boot log line's timestamp (UTC, without its 'Z')."""
+    return datetime.fromisoformat(stamp).replace(tzinfo=timezone.utc).timestamp()
+
+
 def wait_until(predicate, timeout, interval=0.05, what="condition", proc=None):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -674,11 +679,12 @@ http {{
                 cluster.stop()
         self.summaries.append(self.summarize_kill())
 
+    STARTED = r"(\S+)Z\s+INFO.*Started SampleApplication in"
+
     def logged_ms(self, proc, pattern, since, timeout=240):
         """Milliseconds from a wall-clock time to the first log line of the process matching
         a pattern whose group is the line's timestamp (its JVM's clock, in UTC)."""
-        stamp = self.await_log(proc, pattern, timeout=timeout)[0]
-        return (datetime.fromisoformat(stamp).replace(tzinfo=timezone.utc).timestamp() - since) * 1000
+        return (log_time(self.await_log(proc, pattern, timeout=timeout)[0]) - since) * 1000
 
     def plain_start_from_log(self, rep):
         """One plain JVM of the sample app, timed as the idle kill trials are: from its
@@ -687,7 +693,7 @@ http {{
         launched = time.time()
         proc = self.start_app(f"kill-plain-{rep}", 0, port)
         try:
-            started_ms = self.logged_ms(proc, r"(\S+)Z\s+INFO.*Started SampleApplication in", launched)
+            started_ms = self.logged_ms(proc, self.STARTED, launched)
             self.record("kill-plain", "plain JVM", rep, started_ms=started_ms)
             self.say(f"  plain JVM {rep}: started after {f0(started_ms)} ms (its log)")
         finally:
@@ -780,7 +786,7 @@ http {{
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             for stamp, pid in self.LISTENING.findall(cluster.output()):
-                at = datetime.fromisoformat(stamp).replace(tzinfo=timezone.utc).timestamp()
+                at = log_time(stamp)
                 if int(pid) not in old and at >= since - 0.05:
                     return at, int(pid)
             time.sleep(0.02)
@@ -966,7 +972,7 @@ http {{
             # Timed from the log, with no request until then: polling /actuator/cluster every
             # 20 ms made a cluster of 2 ready 0.5 to 1 s later on 2 processors
             if workers == 0:
-                ready_ms = self.logged_ms(proc, r"(\S+)Z\s+INFO.*Started SampleApplication in", launched)
+                ready_ms = self.logged_ms(proc, self.STARTED, launched)
                 self.await_plain(proc, port)
                 figures = {"ready_ms": ready_ms, "master_rss_mb": rss_mb(proc.pid), "worker_rss_mb": None,
                            "total_rss_mb": rss_mb(proc.pid), "cpu_total_ms": cpu_ms(proc.pid),

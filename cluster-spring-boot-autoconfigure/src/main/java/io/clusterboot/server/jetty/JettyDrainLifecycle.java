@@ -44,11 +44,12 @@ import io.clusterboot.server.ServerConnections;
  * <p>
  * HTTP/2 connections (h2c, with {@code server.http2.enabled} and
  * {@code jetty-http2-server}) are left alone by a closed listener, and by the connector's
- * shutdown too: Jetty sends them {@code GOAWAY} only when the whole server stops. This drain shuts the HTTP/2
- * sessions down when it closes the listener, so each gets {@code GOAWAY} at once (and
- * those opened later, by an h2c upgrade under way, as they open), finishes its streams
- * in progress, and then sends its last {@code GOAWAY}. Its client then closes the
- * connection; one that does not is closed once it has been idle for the idle timeout.
+ * shutdown too: Jetty sends them {@code GOAWAY} only when the whole server stops. This
+ * drain shuts the HTTP/2 sessions down when it closes the listener, so each gets
+ * {@code GOAWAY} at once (and those opened later, by an h2c upgrade under way, as they
+ * open), finishes its streams in progress, and then sends its last {@code GOAWAY}. Its
+ * client then closes the connection; one that does not is closed once it has been idle
+ * for the idle timeout.
  *
  * @since 0.1.0
  */
